@@ -17,7 +17,7 @@ namespace book::measure {
 using Clock = std::chrono::steady_clock;
 
 /// Seconds elapsed since @p start.
-inline double seconds_since(Clock::time_point start) {
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 

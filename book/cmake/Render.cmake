@@ -1,0 +1,88 @@
+# Render.cmake: the manifest that tells Sphinx where every capture, figure and archive is, the quiet
+# ordering of captures after all compiles, Doxygen XML, the two editions of the HTML, and the student pack.
+
+# --- Manifest ---------------------------------------------------------------------------------------
+get_property(chapters GLOBAL PROPERTY BOOK_MANIFEST_CHAPTERS)
+list(JOIN chapters ",\n  " chapters_json)
+book_json_string(j_compiler "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")
+book_json_string(j_root "${BOOK_ROOT}")
+file(CONFIGURE OUTPUT "${BOOK_META_DIR}/manifest.json" CONTENT
+"{\n  \"root\": ${j_root},\n  \"compiler\": ${j_compiler},\n  \"chapters\": {\n  ${chapters_json}\n  }\n}\n" @ONLY)
+
+# --- Captures and figures run only after every compiled target is built -----------------------------
+get_property(compiled GLOBAL PROPERTY BOOK_COMPILED_TARGETS)
+get_property(chapter_targets GLOBAL PROPERTY BOOK_CHAPTER_TARGETS)
+foreach(t IN LISTS chapter_targets)
+  add_dependencies(${t} ${compiled})
+endforeach()
+
+if(NOT BOOK_RENDER)
+  return()
+endif()
+
+# --- Doxygen: XML only, warnings are errors, rerun only when a documented header changes -------------
+find_program(BOOK_DOXYGEN doxygen REQUIRED)
+find_program(BOOK_SPHINX_BUILD sphinx-build PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT BOOK_SPHINX_BUILD)
+  find_program(BOOK_SPHINX_BUILD sphinx-build REQUIRED)
+endif()
+get_property(doc_headers GLOBAL PROPERTY BOOK_DOC_HEADERS)
+list(PREPEND doc_headers "${BOOK_COMMON_DIR}/cli.hpp" "${BOOK_COMMON_DIR}/measure.hpp")
+list(JOIN doc_headers " \\\n    " BOOK_DOXYGEN_INPUT)
+set(BOOK_DOXYGEN_DIR "${PROJECT_BINARY_DIR}/doxygen")
+configure_file("${BOOK_ROOT}/book/Doxyfile.in" "${BOOK_DOXYGEN_DIR}/Doxyfile" @ONLY)
+add_custom_command(
+  OUTPUT "${BOOK_DOXYGEN_DIR}/xml/index.xml"
+  COMMAND "${BOOK_DOXYGEN}" "${BOOK_DOXYGEN_DIR}/Doxyfile"
+  DEPENDS ${doc_headers} "${BOOK_DOXYGEN_DIR}/Doxyfile"
+  WORKING_DIRECTORY "${BOOK_DOXYGEN_DIR}"
+  JOB_POOL quiet
+  COMMENT "Doxygen: XML of the documented headers"
+  VERBATIM)
+
+# --- Sphinx --------------------------------------------------------------------------------------------
+file(GLOB_RECURSE book_sources CONFIGURE_DEPENDS
+  "${BOOK_ROOT}/chapters/*.md" "${BOOK_ROOT}/book/*.md" "${BOOK_ROOT}/book/_ext/*.py"
+  "${BOOK_ROOT}/book/_templates/*" "${BOOK_ROOT}/book/_static/*")
+get_property(all_outputs GLOBAL PROPERTY BOOK_ALL_OUTPUTS)
+
+# book_edition(NAME OUTPUT_DIR): one Sphinx run; the student edition never reads book/instructor/.
+function(book_edition edition html_dir)
+  set(stamp "${html_dir}/.book-stamp")
+  add_custom_command(
+    OUTPUT "${stamp}"
+    COMMAND ${CMAKE_COMMAND} -E env
+            "BOOK_BUILD_DIR=${PROJECT_BINARY_DIR}" "BOOK_EDITION=${edition}" "BOOK_CHAPTERS=${BOOK_CHAPTER_LIST}"
+            "BOOK_DOXYGEN_XML=${BOOK_DOXYGEN_DIR}/xml" "MPLCONFIGDIR=${PROJECT_BINARY_DIR}/mplconfig"
+            "${BOOK_SPHINX_BUILD}" -b html -W -n --keep-going -q -j 1
+            -d "${PROJECT_BINARY_DIR}/doctrees-${edition}" "${BOOK_ROOT}" "${html_dir}"
+    COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
+    DEPENDS ${book_sources} "${BOOK_ROOT}/conf.py" "${BOOK_META_DIR}/manifest.json"
+            "${BOOK_DOXYGEN_DIR}/xml/index.xml" ${all_outputs}
+    JOB_POOL quiet
+    COMMENT "Sphinx: rendering the ${edition} edition into ${html_dir}"
+    VERBATIM)
+  set(${edition}_stamp "${stamp}" PARENT_SCOPE)
+endfunction()
+
+book_edition(student "${PROJECT_BINARY_DIR}/html")
+book_edition(instructor "${PROJECT_BINARY_DIR}/html-instructor")
+add_custom_target(book ALL DEPENDS "${student_stamp}")
+add_custom_target(book-instructor DEPENDS "${instructor_stamp}")
+if(chapter_targets)
+  add_dependencies(book ${chapter_targets})
+  add_dependencies(book-instructor ${chapter_targets})
+endif()
+add_custom_command(TARGET book POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E echo "The book: ${PROJECT_BINARY_DIR}/html/index.html"
+  VERBATIM)
+
+# --- Student pack: the code with starter files and no solution -----------------------------------------
+file(GLOB_RECURSE pack_inputs CONFIGURE_DEPENDS "${BOOK_ROOT}/code/*" "${BOOK_ROOT}/tests/*" "${BOOK_ROOT}/book/cmake/*")
+add_custom_command(
+  OUTPUT "${PROJECT_BINARY_DIR}/student-pack.tar.gz"
+  COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/archive.py" pack --root "${BOOK_ROOT}" --out "${PROJECT_BINARY_DIR}/student-pack.tar.gz"
+  DEPENDS ${pack_inputs} "${BOOK_TOOLS}/archive.py"
+  COMMENT "Packing the student pack (starter code, no solutions)"
+  VERBATIM)
+add_custom_target(student-pack DEPENDS "${PROJECT_BINARY_DIR}/student-pack.tar.gz")

@@ -1,0 +1,71 @@
+# conf.py: Sphinx configuration of the book. The repository root is the source directory; CMake runs
+# Sphinx and passes the build tree and the edition in the environment (see book/cmake/Render.cmake).
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(ROOT, "book", "_ext"))
+
+# -- What CMake tells us ---------------------------------------------------------------------------------
+book_build_dir = os.environ.get("BOOK_BUILD_DIR", os.path.join(ROOT, "build"))
+book_edition = os.environ.get("BOOK_EDITION", "student")  # student | instructor
+chapters_built = [c for c in os.environ.get("BOOK_CHAPTERS", "").split(";") if c]
+if book_edition not in ("student", "instructor"):
+    raise ValueError(f"BOOK_EDITION must be student or instructor, not {book_edition!r}")
+tags.add(book_edition)  # noqa: F821 (Sphinx provides tags)
+
+# -- Project ----------------------------------------------------------------------------------------------
+project = "Concurrency and Parallelism in C++"
+author = "The authors of the executable book"
+copyright = "2026, the authors; prose CC BY-SA 4.0, code MIT"
+root_doc = "book/index"
+
+# -- Sources: only book/ and chapters/; the student edition never reads book/instructor/ ---------------------
+include_patterns = ["book/**.md", "chapters/*.md"]
+exclude_patterns = ["book/instructor/**", "book/terms/**", "book/bib/**", "book/AUTHORING.md"]
+if chapters_built:
+    chapter_files = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "chapters")) if f.endswith(".md"))
+    exclude_patterns += [f"chapters/{c}.md" for c in chapter_files if c not in chapters_built]
+
+extensions = ["myst_parser", "breathe", "sphinx_copybutton", "bookext"]
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
+myst_heading_anchors = 3
+nitpicky = True
+
+# -- HTML ---------------------------------------------------------------------------------------------------
+html_theme = "furo"
+html_title = project + (" (instructor edition)" if book_edition == "instructor" else "")
+html_static_path = ["book/_static"]
+html_css_files = ["book.css"]
+templates_path = ["book/_templates"]
+html_additional_pages = {"index": "redirect.html"}  # build/html/index.html opens the front page
+html_copy_source = False  # no _sources: the pages are the book
+html_show_sourcelink = False
+html_last_updated_fmt = None
+pygments_style = "friendly"
+pygments_dark_style = "monokai"
+
+# -- API reference: Doxygen XML through Breathe --------------------------------------------------------------
+breathe_projects = {"book": os.environ.get("BOOK_DOXYGEN_XML", os.path.join(book_build_dir, "doxygen", "xml"))}
+breathe_default_project = "book"
+breathe_show_include = False
+breathe_default_members = ("members",)
+
+# -- Copy buttons on code listings and commands; never on captured output (which is not a code block) -------
+copybutton_selector = "div.highlight pre"
+copybutton_prompt_text = r"\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
+# -- Namespaces are not objects of Sphinx's C++ domain, so the qualifiers in a rendered signature
+# (book::measure::summarize) have nothing to link to. Ignore exactly the namespaces Doxygen found,
+# and nothing else: a reference to a missing class or function still fails the build.
+def _doxygen_namespaces(xml_dir):
+    import xml.etree.ElementTree as ET
+    index = os.path.join(xml_dir, "index.xml")
+    if not os.path.exists(index):
+        return []
+    return [c.findtext("name") for c in ET.parse(index).getroot().iter("compound") if c.get("kind") == "namespace"]
+
+
+nitpick_ignore = [("cpp:identifier", ns) for ns in _doxygen_namespaces(breathe_projects["book"])]
