@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's first command: install the Debian packages the book needs (if any are missing), then
+# configure, compile every chapter program, run and capture each one, and render the HTML book.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+# Everything the build and the tests use, from Debian 12's archive.
+packages=(
+  cmake ninja-build g++ clang libclang-rt-14-dev gdb     # compilers, sanitizer runtimes, debugger captures
+  doctest-dev                                           # unit tests
+  python3 python3-sphinx python3-breathe python3-myst-parser furo python3-sphinx-copybutton
+  python3-matplotlib doxygen graphviz                   # rendering
+  chromium                                              # the rendered book tested in a browser
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing missing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake --preset default
+cmake --build --preset default
+echo
+echo "Open the book: $(pwd)/build/html/index.html"
