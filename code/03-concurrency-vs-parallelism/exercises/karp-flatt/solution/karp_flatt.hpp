@@ -1,0 +1,46 @@
+// karp_flatt.hpp: the serial fraction implied by a measured speedup, and what its trend says (reference solution).
+#pragma once
+
+#include <stdexcept>
+#include <vector>
+
+namespace book::cvp::exercise {
+
+/// A speedup measured with some number of processors.
+struct Measured {
+    double processors;  ///< processors used (more than 1)
+    double speedup;     ///< measured speedup over one processor
+};
+
+/**
+ * The Karp-Flatt metric: the serial fraction e that, put into Amdahl's law,
+ * would give exactly the measured @p speedup on @p processors processors:
+ * e = (1/S - 1/p) / (1 - 1/p).
+ * Throws std::invalid_argument unless processors > 1 and speedup > 0.
+ */
+inline double karp_flatt(double speedup, double processors) {
+    if (!(processors > 1)) throw std::invalid_argument("karp_flatt: needs more than one processor");
+    if (!(speedup > 0)) throw std::invalid_argument("karp_flatt: speedup must be positive");
+    return (1.0 / speedup - 1.0 / processors) / (1.0 - 1.0 / processors);
+}
+
+/// What the Karp-Flatt metric of a series of measurements suggests limits the speedup.
+enum class Limit {
+    serial_part,      ///< e stays (nearly) constant: a fixed serial part, as Amdahl's law assumes
+    growing_overhead  ///< e grows with the processors: overhead that grows with them (coordination, contention)
+};
+
+/**
+ * Classifies @p series (sorted by processors, at least two entries): growing_overhead
+ * when e at the largest processor count exceeds e at the smallest by more than
+ * @p tolerance, serial_part otherwise.
+ * Throws std::invalid_argument when there are fewer than two measurements.
+ */
+inline Limit diagnose(const std::vector<Measured>& series, double tolerance = 0.01) {
+    if (series.size() < 2) throw std::invalid_argument("diagnose: needs at least two measurements");
+    const double first = karp_flatt(series.front().speedup, series.front().processors);
+    const double last = karp_flatt(series.back().speedup, series.back().processors);
+    return last - first > tolerance ? Limit::growing_overhead : Limit::serial_part;
+}
+
+}  // namespace book::cvp::exercise

@@ -1,0 +1,233 @@
+// overlap.cpp: on a single CPU, overlapping tasks that wait pays off and overlapping tasks that compute does not.
+#include <poll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "affinity.hpp"
+#include "cli.hpp"
+#include "measure.hpp"
+#include "work.hpp"
+
+namespace {
+
+using namespace book::cvp;
+using std::chrono::microseconds;
+
+// [device]
+// A stand-in for a slow device: a request completes `latency` after it is
+// started. The kernel keeps the timer; the waiting thread blocks in read(2) on
+// a file descriptor, exactly as it would on a socket or a pipe, and uses no
+// CPU until the kernel wakes it.
+class Device {
+public:
+    Device() : fd_(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)) {
+        if (fd_ < 0) throw std::runtime_error(std::string("timerfd_create: ") + std::strerror(errno));
+    }
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+    ~Device() { ::close(fd_); }
+
+    void start_request(microseconds latency) {
+        itimerspec when{};
+        when.it_value.tv_sec = static_cast<time_t>(latency.count() / 1'000'000);
+        when.it_value.tv_nsec = static_cast<long>(latency.count() % 1'000'000) * 1000;
+        if (timerfd_settime(fd_, 0, &when, nullptr) != 0) throw std::runtime_error(std::string("timerfd_settime: ") + std::strerror(errno));
+    }
+    void wait_for_completion() {  // blocks until the request completes
+        std::uint64_t expirations = 0;
+        while (::read(fd_, &expirations, sizeof expirations) < 0)
+            if (errno != EINTR) throw std::runtime_error(std::string("read: ") + std::strerror(errno));
+    }
+    int fd() const { return fd_; }
+
+private:
+    int fd_;
+};
+// [/device]
+
+struct Config {
+    int tasks = 4;
+    int requests = 10;
+    int latency_us = 2000;
+    int reps = 7;
+};
+
+// What one task did: requests completed (or slices computed), a checksum, and the CPUs it found itself on.
+struct TaskResult {
+    int done = 0;
+    std::uint64_t checksum = 0;
+    std::vector<int> cpus;
+    void note_cpu() {
+        const int cpu = current_cpu();
+        if (std::find(cpus.begin(), cpus.end(), cpu) == cpus.end()) cpus.push_back(cpu);
+    }
+};
+
+// [io-task]
+// An I/O-bound task: `requests` requests, one after another, each waited for.
+TaskResult io_task(const Config& cfg) {
+    TaskResult r;
+    Device device;
+    for (int i = 0; i < cfg.requests; ++i) {
+        device.start_request(microseconds(cfg.latency_us));
+        device.wait_for_completion();
+        ++r.done;
+        r.note_cpu();
+    }
+    return r;
+}
+// [/io-task]
+
+// [cpu-task]
+// A CPU-bound task that needs as much CPU time as the I/O-bound task waits.
+TaskResult cpu_task(const Config& cfg, std::size_t id, double iterations_per_us) {
+    TaskResult r;
+    const auto iterations = static_cast<std::uint64_t>(iterations_per_us * cfg.latency_us);
+    for (int i = 0; i < cfg.requests; ++i) {
+        r.checksum += burn(iterations, id * 1000 + static_cast<std::uint64_t>(i));
+        ++r.done;
+        r.note_cpu();
+    }
+    return r;
+}
+// [/cpu-task]
+
+// [strategies]
+// Three ways to run the same tasks: one after another on this thread; on a
+// thread each; and (I/O only) on this thread, waiting for all devices at once.
+template <class Task>
+std::vector<TaskResult> one_after_another(int tasks, Task task) {
+    std::vector<TaskResult> results;
+    for (int t = 0; t < tasks; ++t) results.push_back(task(static_cast<std::size_t>(t)));
+    return results;
+}
+
+template <class Task>
+std::vector<TaskResult> thread_per_task(int tasks, Task task) {
+    std::vector<TaskResult> results(static_cast<std::size_t>(tasks));
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < results.size(); ++t) threads.emplace_back([&, t] { results[t] = task(t); });
+    threads.clear();  // joins them all
+    return results;
+}
+
+std::vector<TaskResult> one_thread_polling(const Config& cfg) {
+    const auto n = static_cast<std::size_t>(cfg.tasks);
+    std::vector<TaskResult> results(n);
+    std::vector<Device> devices(n);
+    std::vector<pollfd> watch(n);
+    for (std::size_t t = 0; t < n; ++t) {
+        devices[t].start_request(microseconds(cfg.latency_us));
+        watch[t] = {devices[t].fd(), POLLIN, 0};
+    }
+    for (std::size_t pending = n; pending > 0;) {
+        if (::poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+        for (std::size_t t = 0; t < n; ++t) {
+            if (!(watch[t].revents & POLLIN)) continue;
+            devices[t].wait_for_completion();  // ready: returns at once
+            ++results[t].done;
+            results[t].note_cpu();
+            if (results[t].done < cfg.requests) devices[t].start_request(microseconds(cfg.latency_us));
+            else { watch[t].fd = -1; --pending; }  // poll ignores negative descriptors
+        }
+    }
+    return results;
+}
+// [/strategies]
+
+double process_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config cfg;
+    book::cli::Parser cli("overlap", "On one CPU, runs I/O-bound and CPU-bound tasks one after another and overlapped, and compares wall time.");
+    cli.option("tasks", cfg.tasks, 1, 64, "tasks")
+        .option("requests", cfg.requests, 1, 1000, "I/O requests (or equal slices of computation) per task")
+        .option("latency-us", cfg.latency_us, 10, 100000, "latency of one I/O request, in microseconds")
+        .option("reps", cfg.reps, 1, 50, "measured repetitions, after one warm-up");
+    cli.parse(argc, argv);
+
+    const std::vector<int> all = allowed_cpus();
+    ScopedAffinity one_cpu({all.front()});  // this thread, and every thread it starts
+    const double rate = iterations_per_us();
+
+    std::printf("== setup\n");
+    std::printf("CPUs in the affinity mask: %zu %s; everything below is confined to CPU %d\n", all.size(), format_cpus(all).c_str(), all.front());
+    std::printf("%d tasks; each makes %d requests of %.1f ms latency (I/O-bound) or computes for as long (CPU-bound)\n", cfg.tasks, cfg.requests,
+                cfg.latency_us / 1e3);
+
+    // [measure]
+    struct Way { const char* name; std::function<std::vector<TaskResult>()> run; std::vector<double> cpu_ms; std::vector<TaskResult> last; };
+    auto io = [&](std::size_t) { return io_task(cfg); };
+    auto cpu = [&](std::size_t id) { return cpu_task(cfg, id, rate); };
+    std::vector<Way> ways = {
+        {"I/O-bound, one after another", [&] { return one_after_another(cfg.tasks, io); }, {}, {}},
+        {"I/O-bound, a thread per task", [&] { return thread_per_task(cfg.tasks, io); }, {}, {}},
+        {"I/O-bound, one thread polling all", [&] { return one_thread_polling(cfg); }, {}, {}},
+        {"CPU-bound, one after another", [&] { return one_after_another(cfg.tasks, cpu); }, {}, {}},
+        {"CPU-bound, a thread per task", [&] { return thread_per_task(cfg.tasks, cpu); }, {}, {}},
+    };
+    std::vector<book::measure::Contender> contenders;
+    for (Way& way : ways)
+        contenders.push_back({way.name, [&way] {
+                                  const double cpu0 = process_cpu_ms();
+                                  const auto start = book::measure::Clock::now();
+                                  way.last = way.run();
+                                  const double wall = book::measure::seconds_since(start) * 1e3;
+                                  way.cpu_ms.push_back(process_cpu_ms() - cpu0);
+                                  return wall;
+                              }});
+    const auto wall = book::measure::interleaved(contenders, 1, cfg.reps);
+    // [/measure]
+
+    std::printf("== wall time and CPU time of the whole batch (ms; median, min..max of %d)\n", cfg.reps);
+    std::printf("%-34s %8s  %-17s %8s\n", "how", "wall", "min..max", "CPU");
+    for (std::size_t i = 0; i < ways.size(); ++i) {
+        ways[i].cpu_ms.erase(ways[i].cpu_ms.begin());  // the warm-up
+        char range[40];
+        std::snprintf(range, sizeof range, "(%.1f..%.1f)", wall[i].min, wall[i].max);
+        std::printf("%-34s %8.1f  %-17s %8.1f\n", ways[i].name, wall[i].median, range, book::measure::summarize(ways[i].cpu_ms).median);
+    }
+    std::printf("== speedup over one after another (ratio of medians)\n");
+    std::printf("I/O-bound, a thread per task:      %.2f\n", wall[0].median / wall[1].median);
+    std::printf("I/O-bound, one thread polling all: %.2f\n", wall[0].median / wall[2].median);
+    std::printf("CPU-bound, a thread per task:      %.2f\n", wall[3].median / wall[4].median);
+
+    std::printf("== checks\n");
+    std::vector<int> seen;
+    bool complete = true;
+    for (const Way& way : ways) {
+        int done = 0;
+        for (const TaskResult& r : way.last) {
+            done += r.done;
+            for (int c : r.cpus)
+                if (std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
+        }
+        complete = complete && done == cfg.tasks * cfg.requests;
+        std::printf("%-34s %d of %d requests or slices completed\n", way.name, done, cfg.tasks * cfg.requests);
+    }
+    std::sort(seen.begin(), seen.end());
+    std::uint64_t seq = 0, par = 0;
+    for (const TaskResult& r : ways[3].last) seq += r.checksum;
+    for (const TaskResult& r : ways[4].last) par += r.checksum;
+    std::printf("CPUs the tasks ran on: %s\n", format_cpus(seen).c_str());
+    std::printf("CPU-bound checksums agree: %s\n", seq == par ? "yes" : "NO");
+    return complete && seq == par ? 0 : 1;
+}

@@ -1,0 +1,188 @@
+// scaling.cpp: measured speedup for 1..N threads against Amdahl's law (fixed problem) and Gustafson's law (problem grown with the threads).
+#include <time.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "affinity.hpp"
+#include "cli.hpp"
+#include "measure.hpp"
+#include "speedup.hpp"
+#include "work.hpp"
+
+namespace {
+
+using namespace book::cvp;
+
+struct Config {
+    int serial_ms = 15;
+    int parallel_ms = 120;
+    int scaled_ms = 30;
+    int chunks = 480;
+    int reps = 5;
+    int max_threads = 0;
+    std::string csv = "speedup.csv";
+};
+
+double process_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// [problem]
+// A problem with a serial part and a parallel part. The serial part (think:
+// reading the input, or combining results) runs on the calling thread; the
+// parallel part is `chunks` equal pieces of work shared out among `threads`
+// threads. Both parts are timed here, in the same run, and so is the CPU
+// time the whole process used meanwhile (all its threads together).
+struct Timing {
+    double total_ms = 0;
+    double serial_ms = 0;
+    double cpu_ms = 0;
+    std::uint64_t checksum = 0;
+};
+
+Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chunks, std::uint64_t chunk_iterations) {
+    Timing t;
+    const double cpu_start = process_cpu_ms();
+    const auto start = book::measure::Clock::now();
+    t.checksum = burn(serial_iterations, 7);  // the serial part
+    t.serial_ms = book::measure::seconds_since(start) * 1e3;
+
+    std::vector<std::uint64_t> partial(static_cast<std::size_t>(threads));
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t i = 0; i < partial.size(); ++i)
+            workers.emplace_back([&, i] {
+                const auto [first, last] = split_range(chunks, partial.size(), i);
+                std::uint64_t sum = 0;
+                for (std::size_t c = first; c < last; ++c) sum += burn(chunk_iterations, c);
+                partial[i] = sum;
+            });
+    }  // joined
+    for (std::uint64_t p : partial) t.checksum += p;  // the same total for any number of threads
+    t.total_ms = book::measure::seconds_since(start) * 1e3;
+    t.cpu_ms = process_cpu_ms() - cpu_start;
+    return t;
+}
+// [/problem]
+
+// Every sample of one contender, with its side measurements.
+struct Series {
+    std::vector<double> serial_ms;
+    std::vector<double> cpus_busy;  // CPU time / wall time: how many CPUs the run kept busy on average
+    std::uint64_t checksum = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config cfg;
+    book::cli::Parser cli("scaling", "Measures speedup for 1..N threads and compares it with Amdahl's and Gustafson's laws.");
+    cli.option("serial-ms", cfg.serial_ms, 1, 10000, "serial part, in milliseconds of computation")
+        .option("parallel-ms", cfg.parallel_ms, 1, 100000, "parallel part of the fixed problem, in milliseconds on one thread")
+        .option("scaled-ms", cfg.scaled_ms, 1, 10000, "parallel work per thread of the scaled problem, in milliseconds")
+        .option("chunks", cfg.chunks, 1, 100000, "pieces the fixed problem's parallel part is cut into")
+        .option("reps", cfg.reps, 1, 50, "measured repetitions, after one warm-up")
+        .option("max-threads", cfg.max_threads, 0, 1024, "largest thread count (0: twice the CPUs in the affinity mask)")
+        .option("csv", cfg.csv, "CSV file for the figures");
+    cli.parse(argc, argv);
+
+    // [setup]
+    const std::vector<int> cpus = allowed_cpus();
+    const int p = static_cast<int>(cpus.size());
+    const std::vector<int> counts = thread_counts(p, cfg.max_threads > 0 ? cfg.max_threads : 2 * p);
+    const double rate = iterations_per_us();
+    const auto iterations = [&](double ms) { return static_cast<std::uint64_t>(rate * ms * 1000); };
+    const auto fixed_chunks = static_cast<std::size_t>(cfg.chunks);
+    const std::uint64_t fixed_chunk_iterations = iterations(cfg.parallel_ms) / fixed_chunks;
+    const std::size_t scaled_chunks_per_thread = 16;
+    const std::uint64_t scaled_chunk_iterations = iterations(cfg.scaled_ms) / scaled_chunks_per_thread;
+    std::printf("== CPUs\n");
+    std::printf("std::thread::hardware_concurrency(): %u\n", std::thread::hardware_concurrency());
+    std::printf("CPUs in this process's affinity mask: %d %s\n", p, format_cpus(cpus).c_str());
+    std::printf("thread counts measured:");
+    for (int n : counts) std::printf(" %d", n);
+    std::printf("\n");
+    // [/setup]
+
+    // [contenders]
+    // Fixed problem: the same work for every thread count. Scaled problem: n
+    // threads get n times the parallel work, and the same scaled problem is
+    // also run on one thread to see how long it would take without parallelism.
+    std::vector<Series> fixed(counts.size()), scaled(counts.size()), scaled_on_one(counts.size());
+    std::vector<book::measure::Contender> contenders;
+    const auto record = [](Series& s, const Timing& t) {
+        s.serial_ms.push_back(t.serial_ms);
+        s.cpus_busy.push_back(t.cpu_ms / t.total_ms);
+        s.checksum = t.checksum;
+        return t.total_ms;
+    };
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const int n = counts[i];
+        const std::size_t grown = scaled_chunks_per_thread * static_cast<std::size_t>(n);
+        contenders.push_back({"fixed", [&, i, n] { return record(fixed[i], run_problem(n, iterations(cfg.serial_ms), fixed_chunks, fixed_chunk_iterations)); }});
+        contenders.push_back({"scaled", [&, i, n, grown] { return record(scaled[i], run_problem(n, iterations(cfg.serial_ms), grown, scaled_chunk_iterations)); }});
+        contenders.push_back({"scaled on 1", [&, i, grown] { return record(scaled_on_one[i], run_problem(1, iterations(cfg.serial_ms), grown, scaled_chunk_iterations)); }});
+    }
+    const auto results = book::measure::interleaved(contenders, 1, cfg.reps);
+    // [/contenders]
+
+    std::ofstream csv(cfg.csv);
+    csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_high,serial_fraction,predicted,cpus_busy\n";
+
+    // [amdahl]
+    // Amdahl: the serial fraction f is measured in the one-thread run, never
+    // fitted to the curve. The prediction uses min(n, CPUs) processors,
+    // because threads beyond the CPUs add no processor.
+    const auto& one = results[0];
+    const double serial_one = book::measure::summarize(fixed[0].serial_ms).median;
+    const double f = serial_fraction(serial_one, one.median);
+    std::printf("== fixed problem (Amdahl): serial part %d ms + parallel part %d ms of computation, on one thread\n", cfg.serial_ms, cfg.parallel_ms);
+    std::printf("one thread: %.1f ms in all, of which the serial part %.1f ms: serial fraction f = %.3f (medians of %d)\n", one.median, serial_one, f, cfg.reps);
+    std::printf("Amdahl's limit for any number of processors, 1/f: %.2f\n", 1 / f);
+    std::printf("threads  time ms (min..max)            CPUs busy  speedup (min..max)      Amdahl, min(n,%d) CPUs\n", p);
+    // [/amdahl]
+    bool agree = true;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const auto& r = results[3 * i];
+        const double s = speedup(one.median, r.median), lo = speedup(one.median, r.max), hi = speedup(one.median, r.min);
+        const double predicted = amdahl_speedup(f, std::min(counts[i], p));
+        std::printf("%7d  %7.1f  (%7.1f..%7.1f)  %9.2f  %5.2f  (%5.2f..%5.2f)    %5.2f\n", counts[i], r.median, r.min, r.max,
+                    book::measure::summarize(fixed[i].cpus_busy).median, s, lo, hi, predicted);
+        csv << "fixed," << counts[i] << "," << p << "," << r.median << "," << r.min << "," << r.max << "," << s << "," << lo << "," << hi << "," << f << "," << predicted << "," << book::measure::summarize(fixed[i].cpus_busy).median << "\n";
+        agree = agree && fixed[i].checksum == fixed[0].checksum;
+    }
+
+    // [gustafson]
+    // Gustafson: s is the serial part's share of the n-thread run of the
+    // scaled problem, measured in that run; the measured scaled speedup is the
+    // one-thread time of the same scaled problem over the n-thread time.
+    std::printf("== scaled problem (Gustafson): serial part %d ms + %d ms of parallel work per thread\n", cfg.serial_ms, cfg.scaled_ms);
+    std::printf("threads  one thread ms  n threads ms (min..max)       CPUs busy  serial fraction s  scaled speedup (min..max)  Gustafson, min(n,%d) CPUs\n", p);
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const auto& r = results[3 * i + 1];
+        const auto& base = results[3 * i + 2];
+        const double s_n = serial_fraction(std::min(book::measure::summarize(scaled[i].serial_ms).median, r.median), r.median);
+        const double s = speedup(base.median, r.median), lo = speedup(base.median, r.max), hi = speedup(base.median, r.min);
+        const double predicted = gustafson_speedup(s_n, std::min(counts[i], p));
+        std::printf("%7d  %13.1f  %12.1f  (%7.1f..%7.1f)  %9.2f  %17.3f  %14.2f  (%5.2f..%5.2f)  %5.2f\n", counts[i], base.median, r.median, r.min, r.max,
+                    book::measure::summarize(scaled[i].cpus_busy).median, s_n, s, lo, hi, predicted);
+        csv << "scaled," << counts[i] << "," << p << "," << r.median << "," << r.min << "," << r.max << "," << s << "," << lo << "," << hi << "," << s_n << "," << predicted << "," << book::measure::summarize(scaled[i].cpus_busy).median << "\n";
+        agree = agree && scaled[i].checksum == scaled_on_one[i].checksum;
+    }
+    // [/gustafson]
+    std::printf("== checks\n");
+    std::printf("every run's checksum equals the one-thread run of the same problem: %s\n", agree ? "yes" : "NO");
+    csv.close();
+    if (!csv) {
+        std::fprintf(stderr, "scaling: could not write %s\n", cfg.csv.c_str());
+        return 1;
+    }
+    return agree ? 0 : 1;
+}

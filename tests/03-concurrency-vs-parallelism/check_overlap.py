@@ -1,0 +1,26 @@
+"""Output check of overlap: every request and slice completes, everything ran on one CPU, the results agree."""
+import re
+
+
+def _arg(args, name, default):
+    for i, a in enumerate(args):
+        if a == name and i + 1 < len(args):
+            return int(args[i + 1])
+        if a.startswith(name + "="):
+            return int(a.split("=", 1)[1])
+    return default
+
+
+def check(output, args):
+    tasks, requests = _arg(args, "--tasks", 4), _arg(args, "--requests", 10)
+    total = tasks * requests
+    done = re.findall(r"^(.+?)\s+(\d+) of (\d+) requests or slices completed$", output, re.M)
+    assert len(done) == 5, f"five ways reported, got {len(done)}"
+    for way, n, of in done:
+        assert int(n) == total and int(of) == total, f"{way.strip()}: all {total} completed, got {n}"
+    m = re.search(r"everything below is confined to CPU (\d+)$", output, re.M)
+    assert m, "the program names its CPU"
+    assert re.search(r"^CPUs the tasks ran on: \{" + m.group(1) + r"\}$", output, re.M), "every task ran on that one CPU"
+    assert "CPU-bound checksums agree: yes" in output, "the CPU-bound results do not depend on how the tasks were run"
+    rows = re.findall(r"^(I/O-bound|CPU-bound), .+?\s+\d+\.\d\s+\(\d+\.\d\.\.\d+\.\d\)\s+\d+\.\d$", output, re.M)
+    assert len(rows) == 5, f"a timing row for each way, got {len(rows)}"

@@ -1,0 +1,30 @@
+"""Output check of scaling: every thread count was measured, the answers agree, the fractions are fractions."""
+import re
+
+
+def check(output, args):
+    m = re.search(r"^CPUs in this process's affinity mask: (\d+) ", output, re.M)
+    assert m, "the program reports its CPUs"
+    cpus = int(m.group(1))
+    m = re.search(r"^thread counts measured: ([\d ]+)$", output, re.M)
+    assert m, "the program lists its thread counts"
+    counts = [int(x) for x in m.group(1).split()]
+    assert counts[0] == 1 and counts == sorted(set(counts)), f"thread counts start at 1 and increase: {counts}"
+    max_threads = None
+    for i, a in enumerate(args):
+        if a == "--max-threads":
+            max_threads = int(args[i + 1])
+    if not max_threads:
+        assert max(counts) > cpus, "more threads than CPUs are measured (oversubscription)"
+    m = re.search(r"serial fraction f = (\d\.\d+)", output)
+    assert m and 0 < float(m.group(1)) < 1, "a measured serial fraction between 0 and 1"
+    fixed = output.split("== fixed problem")[1].split("== scaled problem")[0]
+    scaled = output.split("== scaled problem")[1].split("== checks")[0]
+    for name, part in (("fixed", fixed), ("scaled", scaled)):
+        rows = [int(l.split()[0]) for l in part.splitlines() if re.match(r"^\s+\d+\s+\d", l)]
+        assert rows == counts, f"{name} problem: one row per thread count, got {rows}"
+    for line in fixed.splitlines():
+        if re.match(r"^\s+1\s", line):
+            assert " 1.00  " in line, f"the one-thread run's speedup over itself is 1.00: {line}"
+    assert "every run's checksum equals the one-thread run of the same problem: yes" in output, \
+        "the same problem gives the same answer for any number of threads"
