@@ -1,0 +1,91 @@
+// parallel_sum.hpp (solution): split a sum across several child processes, one pipe each, and combine their answers.
+#pragma once
+
+#include <cerrno>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace book::processes::exercises {
+
+/// The total, and the PIDs of the worker processes that computed its parts.
+struct FanOutResult {
+    long long sum = 0;
+    std::vector<pid_t> workers;
+};
+
+/// The largest number of workers parallel_sum accepts.
+inline constexpr int max_workers = 64;
+
+namespace detail {
+// Reads exactly sizeof(long long) bytes; false on end of file or error.
+inline bool read_part(int fd, long long& part) {
+    ssize_t got;
+    do got = ::read(fd, &part, sizeof part);
+    while (got < 0 && errno == EINTR);
+    return got == static_cast<ssize_t>(sizeof part);
+}
+
+inline bool reap(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+}  // namespace detail
+
+/**
+ * Returns the sum of @p numbers, computed by @p workers child processes: worker k adds up the k-th of
+ * @p workers contiguous slices (some slices may be empty) and sends its part back through its own pipe.
+ * Every worker is waited for before the function returns. Throws std::invalid_argument unless
+ * 1 <= workers <= max_workers.
+ */
+inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers) {
+    if (workers < 1 || workers > max_workers) throw std::invalid_argument("parallel_sum: workers out of range");
+    const std::size_t n = numbers.size();
+    const auto k_workers = static_cast<std::size_t>(workers);
+    FanOutResult result;
+    std::vector<int> read_ends;
+
+    // Fan out: one pipe and one child per slice. The parent closes each write end right after the
+    // fork, so that later children do not inherit it.
+    for (std::size_t k = 0; k < k_workers; ++k) {
+        int fds[2];
+        if (::pipe(fds) != 0) break;
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            break;
+        }
+        if (pid == 0) {
+            ::close(fds[0]);
+            const auto slice = numbers.subspan(k * n / k_workers, (k + 1) * n / k_workers - k * n / k_workers);
+            const long long part = std::accumulate(slice.begin(), slice.end(), 0LL);
+            ::_exit(::write(fds[1], &part, sizeof part) == static_cast<ssize_t>(sizeof part) ? 0 : 1);
+        }
+        ::close(fds[1]);
+        read_ends.push_back(fds[0]);
+        result.workers.push_back(pid);
+    }
+
+    // Fan in: one part from each pipe, then reap every child, even after a failure.
+    bool ok = result.workers.size() == k_workers;
+    for (int fd : read_ends) {
+        long long part = 0;
+        ok = detail::read_part(fd, part) && ok;
+        result.sum += part;
+        ::close(fd);
+    }
+    for (pid_t pid : result.workers) ok = detail::reap(pid) && ok;
+    if (!ok) throw std::runtime_error("parallel_sum: a worker could not be started or did not deliver its part");
+    return result;
+}
+
+}  // namespace book::processes::exercises

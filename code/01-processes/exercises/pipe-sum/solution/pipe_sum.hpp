@@ -1,0 +1,52 @@
+// pipe_sum.hpp (solution): add up numbers in a child process and bring the sum back to the parent through a pipe.
+#pragma once
+
+#include <cerrno>
+#include <numeric>
+#include <span>
+#include <system_error>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace book::processes::exercises {
+
+/// The sum, and the PID of the process that computed it.
+struct ChildSum {
+    long long sum = 0;
+    pid_t worker = 0;
+};
+
+/// Returns the sum of @p numbers, computed by a child process that the function creates and waits for.
+inline ChildSum sum_in_child(std::span<const long long> numbers) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int error = errno;
+        ::close(fds[0]);
+        ::close(fds[1]);
+        throw std::system_error(error, std::generic_category(), "fork");
+    }
+    if (pid == 0) {  // the child: it has its own copy of `numbers`, made by fork
+        ::close(fds[0]);
+        const long long sum = std::accumulate(numbers.begin(), numbers.end(), 0LL);
+        const bool sent = ::write(fds[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
+        ::_exit(sent ? 0 : 1);  // a write of 8 bytes to a pipe is atomic: it is all or nothing
+    }
+    ::close(fds[1]);  // the parent's copy of the write end
+    long long sum = 0;
+    ssize_t got;
+    do got = ::read(fds[0], &sum, sizeof sum);
+    while (got < 0 && errno == EINTR);
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (got != static_cast<ssize_t>(sizeof sum) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("sum_in_child: the child did not deliver its sum");
+    return {sum, pid};
+}
+
+}  // namespace book::processes::exercises

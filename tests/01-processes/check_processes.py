@@ -1,0 +1,95 @@
+"""Output check of chapter 1's program: the invariants the prose relies on, never a duration or a ratio."""
+import re
+
+
+def _section(output, title):
+    """The lines of the section that starts with '== title', up to the next '== ' line."""
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("== " + title):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
+            return lines[i + 1:end]
+    raise AssertionError(f"section '== {title}' is missing")
+
+
+def check(output, args):
+    # identity: the child's parent is the parent process.
+    ident = "\n".join(_section(output, "identity"))
+    parent = re.search(r"^parent: pid (\d+)", ident, re.M)
+    child = re.search(r"^child:  pid (\d+), its parent (\d+)", ident, re.M)
+    assert parent and child, "identity lines missing"
+    assert child.group(2) == parent.group(1), "the child's parent pid is not the parent's pid"
+    assert child.group(1) != parent.group(1), "the child has the parent's pid"
+    assert re.search(r"fork returned " + child.group(1) + r"; the child exited with code 0", ident), \
+        "fork's return value in the parent is not the child's pid"
+
+    # separate address spaces: same address, child saw its own value, parent kept its own.
+    spaces = "\n".join(_section(output, "separate address spaces"))
+    before = re.search(r"before fork: counter = (\d+) at (0x[0-9a-f]+)", spaces)
+    in_child = re.search(r"child:  counter = (\d+) at (0x[0-9a-f]+)", spaces)
+    in_parent = re.search(r"parent: counter = (\d+) at (0x[0-9a-f]+)", spaces)
+    assert before and in_child and in_parent, "address-space lines missing"
+    assert before.group(2) == in_child.group(2) == in_parent.group(2), "the variable's address differs between processes"
+    assert in_child.group(1) == "2", "the child did not see its own write"
+    assert before.group(1) == in_parent.group(1) == "1", "the parent's value changed"
+
+    # exec keeps the pid and an inherited descriptor.
+    ex = "\n".join(_section(output, "exec"))
+    pre = re.search(r"child before exec: pid (\d+)", ex)
+    post = re.search(r"new program image: pid (\d+), its parent (\d+)", ex)
+    assert pre and post, "exec lines missing"
+    assert pre.group(1) == post.group(1), "exec changed the pid"
+    assert post.group(2) == parent.group(1), "the exec'd program's parent is not the original parent"
+
+    # copy-on-write: faults grow with pages written, not with pages read.
+    rows = {}
+    for line in _section(output, "copy-on-write"):
+        m = re.match(r"(.+?)\s+(\d+)\s+(\d+)\s+(\d+)$", line)
+        if m:
+            rows[m.group(1).strip()] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    assert len(rows) == 5, f"expected 5 copy-on-write rows, got {len(rows)}"
+    base = rows["exit at once"][2]
+    pages = rows["read every page"][0]
+    assert pages > 0
+    read_extra = rows["read every page"][2] - base
+    assert read_extra < pages // 10, f"reading {pages} pages cost {read_extra} extra faults: reads should not copy"
+    for name in ("write 1/4 of the pages", "write 1/2 of the pages", "write every page"):
+        written, faults = rows[name][1], rows[name][2]
+        assert faults - base >= written, f"{name}: {faults - base} extra faults for {written} pages written"
+        assert faults - base < written + pages // 10, f"{name}: far more faults than pages written"
+    cow = "\n".join(_section(output, "copy-on-write"))
+    assert "parent still reads its own values: yes" in cow, "the parent's pages were changed by a child"
+
+    # pipe: the parent got the child's whole message.
+    pipe = "\n".join(_section(output, "pipe"))
+    m = re.search(r'parent read (\d+) bytes from child (\d+): "(.*)"', pipe)
+    assert m, "pipe line missing"
+    assert int(m.group(1)) == len(m.group(3)), "byte count does not match the message"
+    assert "sum of 1..1000000 = 500000500000, computed by pid " + m.group(2) in m.group(3), "wrong message"
+
+    # creation cost: four contenders, each with median between min and max.
+    def timed_rows(title, count):
+        found = 0
+        units = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+        for line in _section(output, title):
+            times = re.findall(r"([\d.]+) (ns|us|ms|s)\b", line)
+            if len(times) == 3:
+                med, lo, hi = (float(v) * units[u] for v, u in times)
+                assert lo <= med <= hi, f"median outside [min, max]: {line}"
+                found += 1
+        assert found == count, f"{title}: expected {count} timed rows, got {found}"
+    timed_rows("creation cost", 4)
+    timed_rows("fork cost against the parent's memory", 6)
+
+    # pitfalls
+    zombie = "\n".join(_section(output, "pitfall: a child nobody waits for"))
+    assert re.search(r"not yet waited for: state Z", zombie), "the unreaped child was not a zombie"
+    assert "is gone" in zombie, "the reaped child still exists"
+    dup = "\n".join(_section(output, "pitfall: a stdio buffer copied by fork"))
+    assert "without fflush before fork: the line arrived 2 times" in dup
+    assert "with fflush before fork:    the line arrived 1 time" in dup
+    threads = "\n".join(_section(output, "pitfall: fork in a multi-threaded program"))
+    m = re.search(r"parent: (\d+) threads", threads)
+    assert m and int(m.group(1)) >= 2, "the parent should have at least two threads"
+    assert "child:  1 thread; the mutex is locked" in threads, "the child should have one thread and a locked mutex"
+    assert output.count("== ") == 10, "a section is missing or repeated (stdio buffer duplicated by fork?)"
