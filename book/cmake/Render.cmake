@@ -73,9 +73,6 @@ if(chapter_targets)
   add_dependencies(book ${chapter_targets})
   add_dependencies(book-instructor ${chapter_targets})
 endif()
-add_custom_command(TARGET book POST_BUILD
-  COMMAND ${CMAKE_COMMAND} -E echo "The book: ${PROJECT_BINARY_DIR}/html/index.html"
-  VERBATIM)
 
 # --- Student pack: the code with starter files and no solution -----------------------------------------
 file(GLOB_RECURSE pack_inputs CONFIGURE_DEPENDS "${BOOK_ROOT}/code/*" "${BOOK_ROOT}/tests/*" "${BOOK_ROOT}/book/cmake/*")
