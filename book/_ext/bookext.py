@@ -355,7 +355,7 @@ class ChapterCode(SphinxDirective):
         para += nodes.Text(" (programs, headers, exercises' starter code and tests). Unpacked, each program "
                            "compiles alone with:")
         box += para
-        lines = [f"$ cd {chapter}"] + [f"$ {p['one_line']}" for p in entry["programs"]]
+        lines = [f"$ tar xzf {os.path.basename(archive)} && cd {chapter}"] + [f"$ {p['one_line']}" for p in entry["programs"]]
         block = nodes.literal_block("\n".join(lines), "\n".join(lines))
         block["language"] = "console"
         box += block

@@ -75,7 +75,9 @@ if(chapter_targets)
 endif()
 
 # --- Student pack: the code with starter files and no solution -----------------------------------------
-file(GLOB_RECURSE pack_inputs CONFIGURE_DEPENDS "${BOOK_ROOT}/code/*" "${BOOK_ROOT}/tests/*" "${BOOK_ROOT}/book/cmake/*")
+file(GLOB_RECURSE pack_inputs CONFIGURE_DEPENDS "${BOOK_ROOT}/code/*" "${BOOK_ROOT}/tests/*" "${BOOK_ROOT}/book/cmake/*"
+  "${BOOK_ROOT}/book/tools/*")
+list(APPEND pack_inputs "${BOOK_ROOT}/CMakeLists.txt" "${BOOK_ROOT}/CMakePresets.json" "${BOOK_ROOT}/LICENSE" "${BOOK_ROOT}/README.md")
 add_custom_command(
   OUTPUT "${PROJECT_BINARY_DIR}/student-pack.tar.gz"
   COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/archive.py" pack --root "${BOOK_ROOT}" --out "${PROJECT_BINARY_DIR}/student-pack.tar.gz"
