@@ -1,0 +1,79 @@
+// Two threads increment one shared counter without synchronisation and lose updates; an atomic counter does not.
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "cli.hpp"
+#include "measure.hpp"
+
+namespace {
+
+// [racy-counters]
+// Both are data races: two threads write them with nothing ordering the accesses. That is
+// undefined behaviour, which is exactly why the compiler may turn plain_increments into one add.
+long plain_counter = 0;
+volatile long volatile_counter = 0;  // volatile keeps every load and store; it does not synchronise
+
+void plain_increments(long n) {
+    for (long i = 0; i < n; ++i) ++plain_counter;
+}
+
+void volatile_increments(long n) {
+    for (long i = 0; i < n; ++i) volatile_counter = volatile_counter + 1;  // load, add, store
+}
+// [/racy-counters]
+
+// [atomic-counter]
+std::atomic<long> atomic_counter{0};
+
+void atomic_increments(long n) {
+    for (long i = 0; i < n; ++i) atomic_counter.fetch_add(1, std::memory_order_relaxed);
+}
+// [/atomic-counter]
+
+// [run-two]
+// Runs body(n) on two threads and returns the wall time of the whole run. The threads spin until
+// both are running, so that their loops overlap as much as the machine allows.
+double run_two(void (*body)(long), long n) {
+    std::atomic<int> running{0};
+    auto worker = [&] {
+        running.fetch_add(1);
+        while (running.load() < 2) std::this_thread::yield();
+        body(n);
+    };
+    const auto t0 = book::measure::Clock::now();
+    std::thread a(worker), b(worker);
+    a.join();
+    b.join();
+    return book::measure::seconds_since(t0);
+}
+// [/run-two]
+
+void report(const char* name, long expected, long got, double seconds) {
+    std::printf("%-9s expected %9ld  got %9ld  lost %9ld (%5.1f%%)  %6.2f ns per increment\n", name, expected, got,
+                expected - got, 100.0 * static_cast<double>(expected - got) / static_cast<double>(expected),
+                seconds * 1e9 / static_cast<double>(expected));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long increments = 1'000'000;
+    bool skip_racy = false;
+    book::cli::Parser cli("race", "Two threads increment one counter: plain, volatile (both racy) and atomic.");
+    cli.option("increments", increments, 1L, 100'000'000L, "increments per thread")
+        .flag("skip-racy", skip_racy, "run only the atomic counter (for the sanitizer builds)");
+    cli.parse(argc, argv);
+
+    const long expected = 2 * increments;
+    std::printf("two threads, %ld increments each\n", increments);
+    if (!skip_racy) {
+        double t = run_two(plain_increments, increments);
+        report("plain", expected, plain_counter, t);
+        t = run_two(volatile_increments, increments);
+        report("volatile", expected, volatile_counter, t);
+    }
+    const double t = run_two(atomic_increments, increments);
+    report("atomic", expected, atomic_counter.load(), t);
+    return 0;
+}

@@ -1,0 +1,12 @@
+"""Output check of false_sharing: the layouts are what they claim, and both were measured."""
+import re
+
+
+def check(output, args):
+    m = re.search(r"padding: (\d+) bytes", output)
+    assert m and int(m[1]) >= 64, "padding must be at least 64 bytes"
+    d = re.search(r"adjacent (\d+) bytes, padded (\d+) bytes", output)
+    assert d and int(d[1]) < 64 <= int(d[2]), "adjacent counters must share a line, padded ones must not"
+    for layout in ("same cache line", "padded apart"):
+        assert re.search(re.escape(layout) + r"\s+[\d.]+ [num]?s", output), f"no row for {layout}"
+    assert "ratio of medians" in output
