@@ -1,0 +1,50 @@
+// event.hpp (solution): a one-shot event that coroutine tasks on a book::coro::scheduler can wait for.
+#pragma once
+
+#include "scheduler.hpp"
+
+#include <coroutine>
+#include <utility>
+#include <vector>
+
+namespace book::coro::exercises {
+
+/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in the order it waited.
+class event {
+public:
+    /// An event whose waiters are woken through scheduler @p s.
+    explicit event(scheduler& s) : sched_(s) {}
+
+    /// What `co_await ev.wait()` uses.
+    struct awaiter {
+        event& ev;
+        // Already set: no suspension at all, the awaiting coroutine simply goes on.
+        bool await_ready() const noexcept { return ev.set_; }
+        // Not set: the coroutine is now suspended; file it so that set() can hand it to the scheduler.
+        void await_suspend(std::coroutine_handle<> h) { ev.waiters_.push_back(ev.sched_.park(h)); }
+        void await_resume() const noexcept {}
+    };
+
+    /// Awaitable: continues at once if set, else when set() is called.
+    awaiter wait() noexcept { return awaiter{*this}; }
+
+    /// Sets the event and wakes every waiting task (through the scheduler's ready queue).
+    void set() {
+        set_ = true;
+        // Waking means queueing, not resuming here: the setter keeps running until its own next co_await.
+        for (const auto& w : std::exchange(waiters_, {})) sched_.wake(w);
+    }
+
+    /// True once set() has been called.
+    bool is_set() const noexcept { return set_; }
+
+    /// The scheduler through which this event wakes its waiters.
+    scheduler& owner() const noexcept { return sched_; }
+
+private:
+    scheduler& sched_;
+    bool set_ = false;
+    std::vector<scheduler::waiter> waiters_;
+};
+
+}  // namespace book::coro::exercises
