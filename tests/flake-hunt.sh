@@ -42,7 +42,7 @@ for i in $(seq 1 "$reps"); do
     echo "run $i/$reps: all passed"
   else
     failures=$((failures + 1))
-    names=$(grep -E '^\s+[0-9]+ - ' "$log/run-$i.txt" | sed -E 's/^\s+[0-9]+ - //' | tr '\n' ' ')
+    names=$(grep -E '^\s+[0-9]+ - ' "$log/run-$i.txt" | sed -E 's/^\s+[0-9]+ - ([^ ]+).*/\1/' | tr '\n' ' ')
     for n in $names; do failed_tests[$n]=$(( ${failed_tests[$n]:-0} + 1 )); done
     echo "run $i/$reps: FAILED: $names (log: $log/run-$i.txt)"
   fi
