@@ -52,12 +52,16 @@ public:
     FileDescriptor() = default;
     /// Takes ownership of @p fd; throws std::invalid_argument if it is negative.
     explicit FileDescriptor(int fd) : fd_(fd) {
-        if (fd < 0) throw std::invalid_argument("FileDescriptor: negative descriptor (did the call that made it fail?)");
+        if (fd < 0)
+            throw std::invalid_argument(
+                "FileDescriptor: negative descriptor (did the call that made it "
+                "fail?)");
     }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     /// Moves ownership; @p other is left empty.
-    FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    FileDescriptor(FileDescriptor&& other) noexcept
+        : fd_(std::exchange(other.fd_, -1)) {}
     /// Closes the descriptor this object owns, then takes @p other's.
     FileDescriptor& operator=(FileDescriptor&& other) noexcept {
         if (this != &other) {
@@ -70,7 +74,8 @@ public:
 
     /// The descriptor number, or -1 when empty.
     int get() const noexcept { return fd_; }
-    /// Gives up ownership and returns the descriptor (the caller must close it); the object is left empty.
+    /// Gives up ownership and returns the descriptor (the caller must close it);
+    /// the object is left empty.
     int release() noexcept { return std::exchange(fd_, -1); }
     /// True when this object owns a descriptor.
     bool is_open() const noexcept { return fd_ >= 0; }
@@ -85,7 +90,8 @@ private:
 };
 
 /**
- * @brief A one-way channel in the kernel: bytes written to `write_end` are read from `read_end`.
+ * @brief A one-way channel in the kernel: bytes written to `write_end` are read
+ * from `read_end`.
  *
  * Both ends are created close-on-exec, so a program started with exec or
  * posix_spawn does not inherit them by accident. A reader sees end of file
@@ -99,7 +105,8 @@ private:
  *     book::processes::write_all(pipe.write_end.get(), "hello");
  *     return 0;
  * });
- * pipe.write_end.close();                       // or read_all never sees end of file
+ // or read_all never sees end of file
+ * pipe.write_end.close();
  * std::string got = book::processes::read_all(pipe.read_end.get());
  * book::processes::wait_for(pid);
  * @endcode
@@ -108,7 +115,8 @@ struct Pipe {
     FileDescriptor read_end;   ///< bytes come out here
     FileDescriptor write_end;  ///< bytes go in here
 
-    /// Creates a pipe with both ends close-on-exec; throws std::system_error on failure.
+    /// Creates a pipe with both ends close-on-exec; throws std::system_error on
+    /// failure.
     static Pipe create() {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) detail::throw_errno(errno, "pipe2");
@@ -116,7 +124,8 @@ struct Pipe {
     }
 };
 
-/// Writes every byte of @p bytes to @p fd, retrying after partial writes and EINTR; throws std::system_error on failure.
+/// Writes every byte of @p bytes to @p fd, retrying after partial writes and EINTR;
+/// throws std::system_error on failure.
 inline void write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -128,7 +137,8 @@ inline void write_all(int fd, std::string_view bytes) {
     }
 }
 
-/// Reads from @p fd until end of file and returns everything read; throws std::system_error on failure.
+/// Reads from @p fd until end of file and returns everything read; throws
+/// std::system_error on failure.
 inline std::string read_all(int fd) {
     std::string out;
     char buf[4096];
@@ -147,9 +157,10 @@ inline std::string read_all(int fd) {
  * @brief How a child process ended, decoded from the status that wait returns.
  */
 struct ExitStatus {
-    bool exited = false;  ///< true: the child called exit or _exit (or returned from main)
-    int code = 0;         ///< the exit code when `exited`
-    int signal = 0;       ///< the signal that killed the child when not `exited`
+    bool exited =
+        false;     ///< true: the child called exit or _exit (or returned from main)
+    int code = 0;  ///< the exit code when `exited`
+    int signal = 0;  ///< the signal that killed the child when not `exited`
 
     /// Decodes a raw status word from waitpid or wait4.
     static ExitStatus from_wait_status(int status) {
@@ -163,21 +174,25 @@ struct ExitStatus {
     std::string describe() const {
         if (exited) return "exited with code " + std::to_string(code);
         const char* name = ::strsignal(signal);
-        return "killed by signal " + std::to_string(signal) + " (" + (name ? name : "?") + ")";
+        return "killed by signal " + std::to_string(signal) + " (" +
+               (name ? name : "?") + ")";
     }
 };
 
 /**
- * @brief What wait_for learns about a finished child: how it ended and what it cost.
+ * @brief What wait_for learns about a finished child: how it ended and what it
+ * cost.
  */
 struct ChildReport {
-    ExitStatus status;        ///< how the child ended
-    long minor_faults = 0;    ///< page faults the child took that needed no disk I/O (copy-on-write copies among them)
-    long major_faults = 0;    ///< page faults the child took that needed disk I/O
+    ExitStatus status;  ///< how the child ended
+    /// page faults the child took that needed no disk I/O (copy-on-write copies among them)
+    long minor_faults = 0;
+    long major_faults = 0;  ///< page faults the child took that needed disk I/O
 };
 
 /**
- * @brief Waits for child @p pid to end, reaps it, and reports its status and page faults.
+ * @brief Waits for child @p pid to end, reaps it, and reports its status and page
+ * faults.
  *
  * Uses wait4, which returns the resource usage of that one child. Until a
  * child is waited for, it stays in the process table as a zombie. Retries
@@ -197,7 +212,8 @@ inline ChildReport wait_for(pid_t pid) {
 }
 
 /**
- * @brief Forks; the child runs @p body and ends with `_exit(body())`; the parent gets the child's PID.
+ * @brief Forks; the child runs @p body and ends with `_exit(body())`; the parent
+ * gets the child's PID.
  *
  * The child never returns into the caller's code. It ends with `_exit`, not
  * `exit`, so it neither runs the parent's atexit handlers nor flushes stdio
@@ -242,7 +258,8 @@ pid_t fork_child(Body&& body) {
  * @endcode
  *
  * @return the child's PID. Throws std::invalid_argument for an empty @p argv and
- *         std::system_error when the program cannot be started (for example ENOENT).
+ *         std::system_error when the program cannot be started (for example
+ * ENOENT).
  */
 inline pid_t spawn(const std::vector<std::string>& argv) {
     if (argv.empty()) throw std::invalid_argument("spawn: argv is empty");
@@ -256,10 +273,13 @@ inline pid_t spawn(const std::vector<std::string>& argv) {
 }
 
 /// The size of one page of virtual memory, in bytes.
-inline std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+inline std::size_t page_size() {
+    return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
 
 /**
- * @brief A private anonymous memory region in small pages, for experiments that count pages.
+ * @brief A private anonymous memory region in small pages, for experiments that
+ * count pages.
  *
  * The region is mapped with mmap and marked MADV_NOHUGEPAGE, so the kernel
  * backs it with ordinary pages (4 KiB on x86-64) and every page is a separate
@@ -273,15 +293,18 @@ inline std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_P
  */
 class PageBuffer {
 public:
-    /// Maps @p bytes (rounded up to whole pages); throws std::system_error on failure.
+    /// Maps @p bytes (rounded up to whole pages); throws std::system_error on
+    /// failure.
     explicit PageBuffer(std::size_t bytes) : page_(page_size()) {
         pages_ = (bytes + page_ - 1) / page_;
         if (pages_ == 0) return;
-        void* p = ::mmap(nullptr, pages_ * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void* p = ::mmap(nullptr, pages_ * page_, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) detail::throw_errno(errno, "mmap");
         data_ = static_cast<unsigned char*>(p);
 #ifdef MADV_NOHUGEPAGE
-        (void)::madvise(data_, pages_ * page_, MADV_NOHUGEPAGE);  // advice only: fine if unsupported
+        // advice only: fine if unsupported
+        (void)::madvise(data_, pages_ * page_, MADV_NOHUGEPAGE);
 #endif
     }
     PageBuffer(const PageBuffer&) = delete;
@@ -291,23 +314,30 @@ public:
     }
 
     /// Number of pages in the region.
-    std::size_t pages() const noexcept { return pages_; }
+    std::size_t pages() const noexcept {
+        return pages_;
+    }
     /// Size of the region in bytes.
-    std::size_t bytes() const noexcept { return pages_ * page_; }
+    std::size_t bytes() const noexcept {
+        return pages_ * page_;
+    }
 
     /// Writes one byte in each of the first @p n pages (n is clamped to pages()).
     void write_pages(std::size_t n, unsigned char value = 1) noexcept {
         n = std::min(n, pages_);
         for (std::size_t i = 0; i < n; ++i) data_[i * page_] = value;
     }
-    /// Reads one byte from each of the first @p n pages and returns their sum (so the reads are not optimised away).
+    /// Reads one byte from each of the first @p n pages and returns their sum (so
+    /// the reads are not optimised away).
     std::uint64_t read_pages(std::size_t n) const noexcept {
         n = std::min(n, pages_);
         std::uint64_t sum = 0;
-        for (std::size_t i = 0; i < n; ++i) sum += static_cast<const volatile unsigned char*>(data_)[i * page_];
+        for (std::size_t i = 0; i < n; ++i)
+            sum += static_cast<const volatile unsigned char*>(data_)[i * page_];
         return sum;
     }
-    /// Gives every page's memory back to the kernel (MADV_DONTNEED); later reads see zeros.
+    /// Gives every page's memory back to the kernel (MADV_DONTNEED); later reads
+    /// see zeros.
     void discard() noexcept {
         if (data_ != nullptr) (void)::madvise(data_, pages_ * page_, MADV_DONTNEED);
     }

@@ -32,7 +32,7 @@ struct Options {
     int reps = 15;
     int warmup = 2;
     int batch = 20;
-    int size_batch = 8;
+    int size_batch = 5;
     int mib = 256;
     std::string exec_path = "/bin/true";
     std::string csv;
@@ -41,10 +41,14 @@ struct Options {
     int report_fd = -1;
 };
 
-// Writes text straight to standard output with write(2): safe in a child of a multi-threaded process.
-void say(std::string_view text) { bp::write_all(STDOUT_FILENO, text); }
+// Writes text straight to standard output with write(2): safe in a child of a
+// multi-threaded process.
+void say(std::string_view text) {
+    bp::write_all(STDOUT_FILENO, text);
+}
 
-// Appends the decimal digits of v to a fixed buffer without allocating (async-signal-safe).
+// Appends the decimal digits of v to a fixed buffer without allocating (async-
+// signal-safe).
 struct Line {
     std::array<char, 256> buf{};
     std::size_t len = 0;
@@ -57,7 +61,8 @@ struct Line {
         char digits[24];
         auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
         (void)ec;
-        return *this << std::string_view(digits, static_cast<std::size_t>(end - digits));
+        return *this << std::string_view(digits,
+                                         static_cast<std::size_t>(end - digits));
     }
     std::string_view view() const { return {buf.data(), len}; }
 };
@@ -66,43 +71,53 @@ struct Line {
 void show_identity() {
     std::printf("== identity\n");
     std::printf("parent: pid %d, its parent %d\n", getpid(), getppid());
-    std::fflush(stdout);  // empty the buffer so the child does not inherit (and repeat) it
+    // empty the buffer so the child does not inherit (and repeat) it
+    std::fflush(stdout);
     const pid_t parent = getpid();
     pid_t child = bp::fork_child([parent] {
-        std::printf("child:  pid %d, its parent %d (%s)\n", getpid(), getppid(),
-                    getppid() == parent ? "the process above" : "NOT the process above");
+        std::printf(
+            "child:  pid %d, its parent %d (%s)\n", getpid(), getppid(),
+            getppid() == parent ? "the process above" : "NOT the process above");
         std::fflush(stdout);  // _exit does not flush stdio
         return 0;
     });
     bp::ChildReport r = bp::wait_for(child);
-    std::printf("parent: fork returned %d; the child %s\n", child, r.status.describe().c_str());
+    std::printf("parent: fork returned %d; the child %s\n", child,
+                r.status.describe().c_str());
 }
 // [/identity]
 
 // [address-spaces]
-int counter = 1;  // a global: it lives at a fixed virtual address in the program's data segment
+// a global: it lives at a fixed virtual address in the program's data segment
+int counter = 1;
 
 void show_separate_address_spaces() {
     std::printf("\n== separate address spaces\n");
-    std::printf("before fork: counter = %d at %p\n", counter, static_cast<void*>(&counter));
+    std::printf("before fork: counter = %d at %p\n", counter,
+                static_cast<void*>(&counter));
     std::fflush(stdout);
     pid_t child = bp::fork_child([] {
         counter = 2;
-        std::printf("child:  counter = %d at %p (after the child's write)\n", counter, static_cast<void*>(&counter));
+        std::printf("child:  counter = %d at %p (after the child's write)\n",
+                    counter, static_cast<void*>(&counter));
         std::fflush(stdout);
         return 0;
     });
     bp::wait_for(child);  // the child has finished its write and exited
-    std::printf("parent: counter = %d at %p (after the child has exited)\n", counter, static_cast<void*>(&counter));
+    std::printf("parent: counter = %d at %p (after the child has exited)\n",
+                counter, static_cast<void*>(&counter));
 }
 // [/address-spaces]
 
 // [exec]
-// What the program does when it is started again by exec: report who it is on an inherited descriptor.
+// What the program does when it is started again by exec: report who it is on an
+// inherited descriptor.
 int child_report(int fd) {
     Line line;
-    line << "new program image: pid " << static_cast<long long>(getpid()) << ", its parent "
-         << static_cast<long long>(getppid()) << ", writing on inherited descriptor " << static_cast<long long>(fd) << "\n";
+    line << "new program image: pid " << static_cast<long long>(getpid())
+         << ", its parent " << static_cast<long long>(getppid())
+         << ", writing on inherited descriptor " << static_cast<long long>(fd)
+         << "\n";
     bp::write_all(fd, line.view());
     return 0;
 }
@@ -113,16 +128,19 @@ void show_exec() {
     auto pipe = bp::Pipe::create();  // both ends close-on-exec
     pid_t child = bp::fork_child([&] {
         int fd = pipe.write_end.get();
-        ::fcntl(fd, F_SETFD, 0);  // clear close-on-exec on this one descriptor: the new program keeps it
+        // clear close-on-exec on this one descriptor: the new program keeps it
+        ::fcntl(fd, F_SETFD, 0);
         std::printf("child before exec: pid %d\n", getpid());
         std::fflush(stdout);
         std::string fd_text = std::to_string(fd);
-        char* args[] = {const_cast<char*>("processes"), const_cast<char*>("--child-report"),
+        char* args[] = {const_cast<char*>("processes"),
+                        const_cast<char*>("--child-report"),
                         const_cast<char*>("--report-fd"), fd_text.data(), nullptr};
         ::execv("/proc/self/exe", args);  // returns only on failure
         return 127;
     });
-    pipe.write_end.close();  // the parent's copy; end of file comes when the child's copy closes too
+    // the parent's copy; end of file comes when the child's copy closes too
+    pipe.write_end.close();
     std::string report = bp::read_all(pipe.read_end.get());
     bp::ChildReport r = bp::wait_for(child);
     std::printf("%s", report.c_str());
@@ -136,8 +154,10 @@ void show_copy_on_write(int mib) {
     bp::PageBuffer buffer(static_cast<std::size_t>(mib) << 20);
     const std::size_t pages = buffer.pages();
     buffer.write_pages(pages);  // every page is now resident in the parent
-    std::printf("parent buffer: %d MiB = %zu pages of %zu bytes, all written by the parent before each fork\n", mib,
-                pages, bp::page_size());
+    std::printf(
+        "parent buffer: %d MiB = %zu pages of %zu bytes, all written by the parent "
+        "before each fork\n",
+        mib, pages, bp::page_size());
     struct Job {
         const char* what;
         std::size_t read, written;
@@ -147,10 +167,12 @@ void show_copy_on_write(int mib) {
                         {"write 1/4 of the pages", 0, pages / 4},
                         {"write 1/2 of the pages", 0, pages / 2},
                         {"write every page", 0, pages}};
-    std::printf("%-24s %9s %9s %14s\n", "child's work", "read", "written", "minor faults");
+    std::printf("%-24s %9s %9s %14s\n", "child's work", "read", "written",
+                "minor faults");
     std::fflush(stdout);
     for (const Job& job : jobs) {
-        std::fflush(stdout);  // before every fork: otherwise the child inherits the unwritten rows
+        // before every fork: otherwise the child inherits the unwritten rows
+        std::fflush(stdout);
         pid_t child = bp::fork_child([&] {
             volatile std::uint64_t sink = buffer.read_pages(job.read);
             (void)sink;
@@ -158,10 +180,12 @@ void show_copy_on_write(int mib) {
             return 0;
         });
         bp::ChildReport r = bp::wait_for(child);
-        std::printf("%-24s %9zu %9zu %14ld\n", job.what, job.read, job.written, r.minor_faults);
+        std::printf("%-24s %9zu %9zu %14ld\n", job.what, job.read, job.written,
+                    r.minor_faults);
     }
-    std::printf("parent still reads its own values: %s\n",
-                buffer.read_pages(pages) == pages ? "yes (every page holds 1)" : "NO");
+    std::printf(
+        "parent still reads its own values: %s\n",
+        buffer.read_pages(pages) == pages ? "yes (every page holds 1)" : "NO");
 }
 // [/cow]
 
@@ -175,19 +199,23 @@ void show_pipe() {
         long long sum = 0;
         for (long long i = 1; i <= 1'000'000; ++i) sum += i;
         Line line;
-        line << "sum of 1..1000000 = " << sum << ", computed by pid " << static_cast<long long>(getpid());
+        line << "sum of 1..1000000 = " << sum << ", computed by pid "
+             << static_cast<long long>(getpid());
         bp::write_all(pipe.write_end.get(), line.view());
         return 0;  // _exit closes the child's write end
     });
-    pipe.write_end.close();  // the parent only reads: without this, read_all would wait forever
+    // the parent only reads: without this, read_all would wait forever
+    pipe.write_end.close();
     std::string message = bp::read_all(pipe.read_end.get());
     bp::wait_for(child);
-    std::printf("parent read %zu bytes from child %d: \"%s\"\n", message.size(), child, message.c_str());
+    std::printf("parent read %zu bytes from child %d: \"%s\"\n", message.size(),
+                child, message.c_str());
 }
 // [/pipe]
 
 // [cost-contenders]
-// Each function creates `batch` threads or processes one after another, waiting for each, and
+// Each function creates `batch` threads or processes one after another, waiting for
+// each, and
 // returns the mean time of one creation including its join or wait, in nanoseconds.
 double thread_create_join(int batch) {
     auto start = Clock::now();
@@ -209,7 +237,8 @@ double fork_exec_wait(int batch, const std::string& path) {
             ::execv(path.c_str(), args);
             return 127;  // exec failed
         });
-        if (!bp::wait_for(pid).status.success()) throw std::runtime_error("fork+exec of " + path + " failed");
+        if (!bp::wait_for(pid).status.success())
+            throw std::runtime_error("fork+exec of " + path + " failed");
     }
     return book::measure::seconds_since(start) * 1e9 / batch;
 }
@@ -217,35 +246,46 @@ double fork_exec_wait(int batch, const std::string& path) {
 double spawn_wait(int batch, const std::string& path) {
     auto start = Clock::now();
     for (int i = 0; i < batch; ++i)
-        if (!bp::wait_for(bp::spawn({path})).status.success()) throw std::runtime_error("posix_spawn of " + path + " failed");
+        if (!bp::wait_for(bp::spawn({path})).status.success())
+            throw std::runtime_error("posix_spawn of " + path + " failed");
     return book::measure::seconds_since(start) * 1e9 / batch;
 }
 // [/cost-contenders]
 
-void write_csv_row(std::FILE* f, const std::string& prefix, const std::string& what, const book::measure::Summary& s) {
-    if (f != nullptr) std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", prefix.c_str(), what.c_str(), s.median, s.min, s.max, s.n);
+void write_csv_row(std::FILE* f, const std::string& prefix, const std::string& what,
+                   const book::measure::Summary& s) {
+    if (f != nullptr)
+        std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", prefix.c_str(), what.c_str(),
+                     s.median, s.min, s.max, s.n);
 }
 
 // [cost]
 void show_creation_cost(const Options& o) {
     std::printf("\n== creation cost\n");
-    std::printf("each sample: the mean of %d creations, each including its join or wait; %d samples after %d warm-up "
-                "rounds, interleaved\n", o.batch, o.reps, o.warmup);
+    std::printf(
+        "each sample: the mean of %d creations, each including its join or wait; "
+        "%d samples after %d warm-up "
+        "rounds, interleaved\n",
+        o.batch, o.reps, o.warmup);
     std::fflush(stdout);
     const std::vector<book::measure::Contender> contenders = {
         {"std::thread create+join", [&] { return thread_create_join(o.batch); }},
         {"fork+wait", [&] { return fork_wait(o.batch); }},
-        {"fork+exec+wait " + o.exec_path, [&] { return fork_exec_wait(o.batch, o.exec_path); }},
-        {"posix_spawn+wait " + o.exec_path, [&] { return spawn_wait(o.batch, o.exec_path); }},
+        {"fork+exec+wait " + o.exec_path,
+         [&] { return fork_exec_wait(o.batch, o.exec_path); }},
+        {"posix_spawn+wait " + o.exec_path,
+         [&] { return spawn_wait(o.batch, o.exec_path); }},
     };
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
-    std::printf("%-32s %11s %11s %11s %10s\n", "what", "median", "min", "max", "x thread");
+    std::printf("%-32s %11s %11s %11s %10s\n", "what", "median", "min", "max",
+                "x thread");
     std::FILE* csv = o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "w");
     if (csv != nullptr) std::fprintf(csv, "what,median_ns,min_ns,max_ns,samples\n");
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const auto& s = results[i];
-        std::printf("%-32s %11s %11s %11s %9.1fx\n", contenders[i].name.c_str(), format_ns(s.median).c_str(),
-                    format_ns(s.min).c_str(), format_ns(s.max).c_str(), s.median / results[0].median);
+        std::printf("%-32s %11s %11s %11s %9.1fx\n", contenders[i].name.c_str(),
+                    format_ns(s.median).c_str(), format_ns(s.min).c_str(),
+                    format_ns(s.max).c_str(), s.median / results[0].median);
         write_csv_row(csv, "", contenders[i].name, s);
     }
     if (csv != nullptr) std::fclose(csv);
@@ -253,14 +293,17 @@ void show_creation_cost(const Options& o) {
 // [/cost]
 
 // [fork-size]
-// Gives the parent exactly `mib` MiB of touched memory (and no other mapping), so fork can be timed at several sizes.
+// Gives the parent exactly `mib` MiB of touched memory (and no other mapping), so
+// fork can be timed at several sizes.
 class SizedParent {
 public:
     void resize_to(int mib) {
         if (mib == mib_) return;
-        buffer_.reset();  // unmap the old region entirely: "0 MiB" means no region at all
+        // Unmap the old region entirely: "0 MiB" means no region at all.
+        buffer_.reset();
         if (mib > 0) {
-            buffer_ = std::make_unique<bp::PageBuffer>(static_cast<std::size_t>(mib) << 20);
+            const auto bytes = static_cast<std::size_t>(mib) << 20;
+            buffer_ = std::make_unique<bp::PageBuffer>(bytes);
             buffer_->write_pages(buffer_->pages());
         }
         mib_ = mib;
@@ -273,9 +316,12 @@ private:
 
 void show_fork_cost_by_size(const Options& o) {
     std::printf("\n== fork cost against the parent's memory\n");
-    std::printf("each sample: the mean of %d creations, each including its wait; %d samples after %d warm-up rounds, "
-                "interleaved; the parent's memory is resized between samples, outside the timing\n",
-                o.size_batch, o.reps, o.warmup);
+    std::printf(
+        "each sample: the mean of %d creations, each including its wait; %d "
+        "samples after %d warm-up rounds, "
+        "interleaved; the parent's memory is resized between samples, outside the "
+        "timing\n",
+        o.size_batch, o.reps, o.warmup);
     std::fflush(stdout);
     SizedParent parent;
     const int sizes[] = {0, o.mib / 4, o.mib};
@@ -291,28 +337,39 @@ void show_fork_cost_by_size(const Options& o) {
                               }});
     }
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
-    std::printf("%-15s %-18s %11s %11s %11s\n", "parent touched", "what", "median", "min", "max");
-    std::FILE* csv = o.size_csv.empty() ? nullptr : std::fopen(o.size_csv.c_str(), "w");
-    if (csv != nullptr) std::fprintf(csv, "mib,what,median_ns,min_ns,max_ns,samples\n");
+    std::printf("%-15s %-18s %11s %11s %11s\n", "parent touched", "what", "median",
+                "min", "max");
+    std::FILE* csv =
+        o.size_csv.empty() ? nullptr : std::fopen(o.size_csv.c_str(), "w");
+    if (csv != nullptr)
+        std::fprintf(csv, "mib,what,median_ns,min_ns,max_ns,samples\n");
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const int mib = sizes[i / 2];
         const auto& s = results[i];
-        std::printf("%11d MiB %-18s %11s %11s %11s\n", mib, contenders[i].name.c_str(), format_ns(s.median).c_str(),
+        std::printf("%11d MiB %-18s %11s %11s %11s\n", mib,
+                    contenders[i].name.c_str(), format_ns(s.median).c_str(),
                     format_ns(s.min).c_str(), format_ns(s.max).c_str());
         write_csv_row(csv, std::to_string(mib) + ",", contenders[i].name, s);
     }
     if (csv != nullptr) std::fclose(csv);
-    std::printf("fork+wait at %d MiB / at 0 MiB: %.1fx; posix_spawn+wait at %d MiB / at 0 MiB: %.1fx\n", o.mib,
-                results[4].median / results[0].median, o.mib, results[5].median / results[1].median);
+    std::printf(
+        "fork+wait at %d MiB / at 0 MiB: %.1fx; posix_spawn+wait at %d MiB / at 0 "
+        "MiB: %.1fx\n",
+        o.mib, results[4].median / results[0].median, o.mib,
+        results[5].median / results[1].median);
 }
 // [/fork-size]
 
 // [zombie]
 char process_state(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    auto close_paren = text.rfind(')');  // the command name may itself contain spaces or parentheses
-    return close_paren == std::string::npos || close_paren + 2 >= text.size() ? '?' : text[close_paren + 2];
+    std::string text((std::istreambuf_iterator<char>(stat)),
+                     std::istreambuf_iterator<char>());
+    // the command name may itself contain spaces or parentheses
+    auto close_paren = text.rfind(')');
+    return close_paren == std::string::npos || close_paren + 2 >= text.size()
+               ? '?'
+               : text[close_paren + 2];
 }
 
 void show_zombie() {
@@ -320,25 +377,33 @@ void show_zombie() {
     std::fflush(stdout);
     pid_t child = bp::fork_child([] { return 0; });
     siginfo_t info{};
-    ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT);  // wait until it has exited, but do not reap it
-    std::printf("child %d has exited, not yet waited for: state %c\n", child, process_state(child));
+    // wait until it has exited, but do not reap it
+    ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT);
+    std::printf("child %d has exited, not yet waited for: state %c\n", child,
+                process_state(child));
     bp::wait_for(child);  // reap it: now the kernel can forget it
     std::printf("after waiting for it: /proc/%d %s\n", child,
-                ::access(("/proc/" + std::to_string(child)).c_str(), F_OK) == 0 ? "still exists" : "is gone");
+                ::access(("/proc/" + std::to_string(child)).c_str(), F_OK) == 0
+                    ? "still exists"
+                    : "is gone");
 }
 // [/zombie]
 
 // [stdio-dup]
-// Writes one line into a fully buffered stream, forks, and counts how many copies of the line arrive.
+// Writes one line into a fully buffered stream, forks, and counts how many copies
+// of the line arrive.
 int copies_after_fork(bool flush_before_fork) {
     auto pipe = bp::Pipe::create();
     std::FILE* out = ::fdopen(pipe.write_end.release(), "w");
     if (out == nullptr) throw std::runtime_error("fdopen failed");
-    std::setvbuf(out, nullptr, _IOFBF, 4096);  // what stdout is when it goes to a file or a pipe
+    // what stdout is when it goes to a file or a pipe
+    std::setvbuf(out, nullptr, _IOFBF, 4096);
     std::fprintf(out, "a line written once, before fork\n");
     if (flush_before_fork) std::fflush(out);
     pid_t child = bp::fork_child([&] {
-        std::fclose(out);  // what exit() would do to every open stream: flush the buffer the child inherited
+        // what exit() would do to every open stream: flush the buffer the child
+        // inherited
+        std::fclose(out);
         return 0;
     });
     std::fclose(out);  // the parent flushes its own copy of the same buffer
@@ -354,13 +419,16 @@ void show_stdio_duplicated() {
     std::fflush(stdout);
     const int without_flush = copies_after_fork(false);
     const int with_flush = copies_after_fork(true);
-    std::printf("without fflush before fork: the line arrived %d times\n", without_flush);
-    std::printf("with fflush before fork:    the line arrived %d time\n", with_flush);
+    std::printf("without fflush before fork: the line arrived %d times\n",
+                without_flush);
+    std::printf("with fflush before fork:    the line arrived %d time\n",
+                with_flush);
 }
 // [/stdio-dup]
 
 // [fork-threads]
-// The number of threads of the calling process, from /proc/self/stat, read without allocating memory.
+// The number of threads of the calling process, from /proc/self/stat, read without
+// allocating memory.
 long thread_count() {
     char buf[1024];
     int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
@@ -371,7 +439,8 @@ long thread_count() {
     std::string_view text(buf, static_cast<std::size_t>(n));
     auto pos = text.rfind(')');
     if (pos == std::string_view::npos) return -1;
-    // After ") " come fields 3, 4, ...; num_threads is field 20 (proc(5)), 18 fields on.
+    // After ") " come fields 3, 4, ...; num_threads is field 20 (proc(5)), 18
+    // fields on.
     text.remove_prefix(pos + 2);
     for (int field = 3; field < 20; ++field) {
         auto space = text.find(' ');
@@ -393,15 +462,21 @@ void show_fork_with_threads() {
         may_unlock.wait();  // keep the mutex locked while the main thread forks
     });
     locked.wait();
-    std::printf("parent: %ld threads; a helper thread holds a mutex\n", thread_count());
+    std::printf("parent: %ld threads; a helper thread holds a mutex\n",
+                thread_count());
     std::fflush(stdout);
     pid_t child = bp::fork_child([&] {
-        // Only the thread that called fork exists here. Use async-signal-safe calls only.
-        const bool got_it = m.try_lock();  // lock() would wait forever: the owner was not copied
+        // Only the thread that called fork exists here. Use async-signal-safe calls
+        // only.
+        // lock() would wait forever: the owner was not copied
+        const bool got_it = m.try_lock();
         if (got_it) m.unlock();
         Line line;
-        line << "child:  " << static_cast<long long>(thread_count()) << " thread; the mutex is "
-             << (got_it ? "free" : "locked, by a thread that does not exist in this process") << "\n";
+        line << "child:  " << static_cast<long long>(thread_count())
+             << " thread; the mutex is "
+             << (got_it ? "free"
+                        : "locked, by a thread that does not exist in this process")
+             << "\n";
         say(line.view());
         return 0;
     });
@@ -416,28 +491,40 @@ void show_fork_with_threads() {
 // [main]
 int main(int argc, char** argv) {
     Options o;
-    book::cli::Parser cli("processes", "Creates processes with fork, exec and posix_spawn, and shows what they share and what they cost.");
+    book::cli::Parser cli("processes",
+                          "Creates processes with fork, exec and posix_spawn, and "
+                          "shows what they share and what they cost.");
     cli.option("reps", o.reps, 1, 200, "measured samples per contender")
         .option("warmup", o.warmup, 0, 20, "unrecorded warm-up rounds")
-        .option("batch", o.batch, 1, 1000, "creations per sample in the creation-cost table")
-        .option("size-batch", o.size_batch, 1, 100, "creations per sample in the fork-against-size table")
-        .option("mib", o.mib, 4, 1024, "MiB of memory in the copy-on-write demo and the largest parent size")
-        .option("exec", o.exec_path, "program that exec and posix_spawn start (default /bin/true)")
+        .option("batch", o.batch, 1, 1000,
+                "creations per sample in the creation-cost table")
+        .option("size-batch", o.size_batch, 1, 100,
+                "creations per sample in the fork-against-size table")
+        .option(
+            "mib", o.mib, 4, 1024,
+            "MiB of memory in the copy-on-write demo and the largest parent size")
+        .option("exec", o.exec_path,
+                "program that exec and posix_spawn start (default /bin/true)")
         .option("csv", o.csv, "write the creation-cost table to this CSV file")
-        .option("size-csv", o.size_csv, "write the fork-against-size table to this CSV file")
-        .flag("child-report", o.child_report, "internal: the program was re-executed by its own exec demo")
-        .option("report-fd", o.report_fd, 0, 1023, "internal: descriptor on which --child-report writes");
+        .option("size-csv", o.size_csv,
+                "write the fork-against-size table to this CSV file")
+        .flag("child-report", o.child_report,
+              "internal: the program was re-executed by its own exec demo")
+        .option("report-fd", o.report_fd, 0, 1023,
+                "internal: descriptor on which --child-report writes");
     cli.parse(argc, argv);
     if (o.child_report) {
         if (o.report_fd < 0) {
-            std::fprintf(stderr, "processes: --child-report needs --report-fd\n%s", cli.usage().c_str());
+            std::fprintf(stderr, "processes: --child-report needs --report-fd\n%s",
+                         cli.usage().c_str());
             return 2;
         }
         return child_report(o.report_fd);
     }
 
     if (::access(o.exec_path.c_str(), X_OK) != 0) {
-        std::fprintf(stderr, "processes: --exec '%s' is not an executable file\n%s", o.exec_path.c_str(), cli.usage().c_str());
+        std::fprintf(stderr, "processes: --exec '%s' is not an executable file\n%s",
+                     o.exec_path.c_str(), cli.usage().c_str());
         return 2;
     }
     try {

@@ -55,7 +55,9 @@ def check(output, args):
     assert read_extra < pages // 10, f"reading {pages} pages cost {read_extra} extra faults: reads should not copy"
     for name in ("write 1/4 of the pages", "write 1/2 of the pages", "write every page"):
         written, faults = rows[name][1], rows[name][2]
-        assert faults - base >= written, f"{name}: {faults - base} extra faults for {written} pages written"
+        # Each written page needs its own fault; the baseline varies by a few faults between children.
+        assert faults >= written, f"{name}: {faults} faults for {written} pages written"
+        assert faults - base > written * 9 // 10, f"{name}: {faults - base} extra faults for {written} pages written"
         assert faults - base < written + pages // 10, f"{name}: far more faults than pages written"
     cow = "\n".join(_section(output, "copy-on-write"))
     assert "parent still reads its own values: yes" in cow, "the parent's pages were changed by a child"

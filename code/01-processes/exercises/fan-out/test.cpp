@@ -52,12 +52,15 @@ TEST_CASE("every worker has been waited for") {
     const auto result = parallel_sum(numbers, 4);
     REQUIRE_FALSE(result.workers.empty());
     errno = 0;
-    CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);  // no child of this process is left, finished or not
+    // no child of this process is left, finished or not
+    CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
     CHECK(errno == ECHILD);
 }
 
 TEST_CASE("a worker count out of range is refused") {
     const std::vector<long long> numbers{1};
     CHECK_THROWS_AS(parallel_sum(numbers, 0), std::invalid_argument);
-    CHECK_THROWS_AS(parallel_sum(numbers, book::processes::exercises::max_workers + 1), std::invalid_argument);
+    CHECK_THROWS_AS(
+        parallel_sum(numbers, book::processes::exercises::max_workers + 1),
+        std::invalid_argument);
 }

@@ -16,7 +16,8 @@ TEST_CASE("the sum comes back from the child unchanged") {
     std::vector<long long> numbers(10'000);
     std::iota(numbers.begin(), numbers.end(), -5'000);
     numbers.push_back(123'456'789'012LL);
-    CHECK(sum_in_child(numbers).sum == std::accumulate(numbers.begin(), numbers.end(), 0LL));
+    CHECK(sum_in_child(numbers).sum ==
+          std::accumulate(numbers.begin(), numbers.end(), 0LL));
 }
 
 TEST_CASE("the sum of no numbers is zero") {

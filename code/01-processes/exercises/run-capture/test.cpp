@@ -28,7 +28,8 @@ TEST_CASE("standard error is not captured") {
 }
 
 TEST_CASE("an output far larger than a pipe holds arrives whole") {
-    // 1 MiB: the child blocks in write until the parent reads, so waiting before reading would deadlock.
+    // 1 MiB: the child blocks in write until the parent reads, so waiting before
+    // reading would deadlock.
     const auto r = run_capture({"/bin/sh", "-c", "head -c 1048576 /dev/zero"});
     CHECK(r.exit_code == 0);
     CHECK(r.output.size() == 1048576u);

@@ -41,19 +41,24 @@ inline bool reap(pid_t pid) {
 }  // namespace detail
 
 /**
- * Returns the sum of @p numbers, computed by @p workers child processes: worker k adds up the k-th of
- * @p workers contiguous slices (some slices may be empty) and sends its part back through its own pipe.
- * Every worker is waited for before the function returns. Throws std::invalid_argument unless
+ * Returns the sum of @p numbers, computed by @p workers child processes: worker k
+ * adds up the k-th of
+ * @p workers contiguous slices (some slices may be empty) and sends its part back
+ * through its own pipe.
+ * Every worker is waited for before the function returns. Throws
+ * std::invalid_argument unless
  * 1 <= workers <= max_workers.
  */
 inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers) {
-    if (workers < 1 || workers > max_workers) throw std::invalid_argument("parallel_sum: workers out of range");
+    if (workers < 1 || workers > max_workers)
+        throw std::invalid_argument("parallel_sum: workers out of range");
     const std::size_t n = numbers.size();
     const auto k_workers = static_cast<std::size_t>(workers);
     FanOutResult result;
     std::vector<int> read_ends;
 
-    // Fan out: one pipe and one child per slice. The parent closes each write end right after the
+    // Fan out: one pipe and one child per slice. The parent closes each write end
+    // right after the
     // fork, so that later children do not inherit it.
     for (std::size_t k = 0; k < k_workers; ++k) {
         int fds[2];
@@ -66,9 +71,13 @@ inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers
         }
         if (pid == 0) {
             ::close(fds[0]);
-            const auto slice = numbers.subspan(k * n / k_workers, (k + 1) * n / k_workers - k * n / k_workers);
+            const auto slice = numbers.subspan(
+                k * n / k_workers, (k + 1) * n / k_workers - k * n / k_workers);
             const long long part = std::accumulate(slice.begin(), slice.end(), 0LL);
-            ::_exit(::write(fds[1], &part, sizeof part) == static_cast<ssize_t>(sizeof part) ? 0 : 1);
+            ::_exit(::write(fds[1], &part, sizeof part) ==
+                            static_cast<ssize_t>(sizeof part)
+                        ? 0
+                        : 1);
         }
         ::close(fds[1]);
         read_ends.push_back(fds[0]);
@@ -84,7 +93,10 @@ inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers
         ::close(fd);
     }
     for (pid_t pid : result.workers) ok = detail::reap(pid) && ok;
-    if (!ok) throw std::runtime_error("parallel_sum: a worker could not be started or did not deliver its part");
+    if (!ok)
+        throw std::runtime_error(
+            "parallel_sum: a worker could not be started or did not deliver its "
+            "part");
     return result;
 }
 

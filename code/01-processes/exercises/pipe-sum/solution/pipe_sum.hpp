@@ -18,10 +18,12 @@ struct ChildSum {
     pid_t worker = 0;
 };
 
-/// Returns the sum of @p numbers, computed by a child process that the function creates and waits for.
+/// Returns the sum of @p numbers, computed by a child process that the function
+/// creates and waits for.
 inline ChildSum sum_in_child(std::span<const long long> numbers) {
     int fds[2];
-    if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+    if (::pipe(fds) != 0)
+        throw std::system_error(errno, std::generic_category(), "pipe");
     const pid_t pid = ::fork();
     if (pid < 0) {
         const int error = errno;
@@ -32,8 +34,10 @@ inline ChildSum sum_in_child(std::span<const long long> numbers) {
     if (pid == 0) {  // the child: it has its own copy of `numbers`, made by fork
         ::close(fds[0]);
         const long long sum = std::accumulate(numbers.begin(), numbers.end(), 0LL);
-        const bool sent = ::write(fds[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
-        ::_exit(sent ? 0 : 1);  // a write of 8 bytes to a pipe is atomic: it is all or nothing
+        const bool sent =
+            ::write(fds[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
+        // a write of 8 bytes to a pipe is atomic: it is all or nothing
+        ::_exit(sent ? 0 : 1);
     }
     ::close(fds[1]);  // the parent's copy of the write end
     long long sum = 0;
@@ -44,7 +48,8 @@ inline ChildSum sum_in_child(std::span<const long long> numbers) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (got != static_cast<ssize_t>(sizeof sum) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (got != static_cast<ssize_t>(sizeof sum) || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
         throw std::runtime_error("sum_in_child: the child did not deliver its sum");
     return {sum, pid};
 }

@@ -18,14 +18,18 @@ namespace book::processes::exercises {
 
 /// What a program wrote to its standard output, and how it ended.
 struct Captured {
-    int exit_code = -1;  ///< the exit code, or 128 + the signal number if a signal killed it
+    int exit_code =
+        -1;  ///< the exit code, or 128 + the signal number if a signal killed it
     std::string output;  ///< everything it wrote to standard output
 };
 
 /**
- * Runs the program @p argv[0] (a path; PATH is not searched) with arguments @p argv, with its standard
- * output connected to a pipe, reads everything it writes, waits for it, and returns both. Its standard
- * input and standard error are this process's. Throws std::invalid_argument for an empty @p argv and
+ * Runs the program @p argv[0] (a path; PATH is not searched) with arguments @p
+ * argv, with its standard
+ * output connected to a pipe, reads everything it writes, waits for it, and returns
+ * both. Its standard
+ * input and standard error are this process's. Throws std::invalid_argument for an
+ * empty @p argv and
  * std::system_error if the program cannot be started.
  */
 inline Captured run_capture(const std::vector<std::string>& argv) {
@@ -35,35 +39,45 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
     args.push_back(nullptr);
 
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw std::system_error(errno, std::generic_category(), "pipe2");
     posix_spawn_file_actions_t actions;
     ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);  // the copy is not close-on-exec
+    // the copy is not close-on-exec
+    ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int rc =
+        ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
     ::posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);  // only the child's stdout holds the write end now
     if (rc != 0) {
         ::close(fds[0]);
-        throw std::system_error(rc, std::generic_category(), "posix_spawn " + argv[0]);
+        throw std::system_error(rc, std::generic_category(),
+                                "posix_spawn " + argv[0]);
     }
 
-    // Read everything before waiting: a child whose output fills the pipe (64 KiB) blocks in write
+    // Read everything before waiting: a child whose output fills the pipe (64 KiB)
+    // blocks in write
     // until someone reads, and would never exit if the parent waited first.
     Captured result;
     char buf[4096];
     for (;;) {
         const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n > 0) result.output.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR) break;
+        if (n > 0)
+            result.output.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
     }
     ::close(fds[0]);
 
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "waitpid");
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+        if (errno != EINTR)
+            throw std::system_error(errno, std::generic_category(), "waitpid");
+    if (WIFEXITED(status))
+        result.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.exit_code = 128 + WTERMSIG(status);
     return result;
 }
 
