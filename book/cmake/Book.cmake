@@ -83,10 +83,11 @@ function(book_json_string out value)
 endfunction()
 
 # book_capture(NAME COMMAND <target-or-path> <args...> [DEPENDS ...] [RUNS n] [TIMEOUT s]
-#              [EXPECT_EXIT n] [EXPECT_TEXT regex] [DATA files...] [REQUIRES tool] [SMALL_ARGS ...])
+#              [EXPECT_EXIT n] [EXPECT_TEXT regex] [DATA files...] [REQUIRES tool] [SMALL_ARGS ...]
+#              [COMPILER "clang 14.0.6" FLAGS -O2 ...])   # the stamp's toolchain, for a non-target command
 function(book_capture name)
   book_chapter_context()
-  cmake_parse_arguments(C "" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;REQUIRES" "COMMAND;DEPENDS;DATA;SMALL_ARGS" ${ARGN})
+  cmake_parse_arguments(C "" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;REQUIRES;COMPILER" "COMMAND;DEPENDS;DATA;SMALL_ARGS;FLAGS" ${ARGN})
   if(NOT C_COMMAND)
     message(FATAL_ERROR "book_capture(${name}): COMMAND is required")
   endif()
@@ -111,6 +112,10 @@ function(book_capture name)
     set(exe_path "${exe}")
     set(flags_text "")
     set(compiler_text "")
+  endif()
+  if(C_COMPILER)
+    set(compiler_text "${C_COMPILER}")  # a program built outside CMake's compiler, e.g. by a second compiler
+    set(flags_text "${C_FLAGS}")
   endif()
   string(REPLACE ";" " " flags_text "${flags_text}")
   string(STRIP "${flags_text}" flags_text)
