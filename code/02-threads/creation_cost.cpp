@@ -1,0 +1,99 @@
+// Measures, interleaved in one run, what it costs to create and finish a process (fork + waitpid) and a thread (std::thread or std::jthread, create + join).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli.hpp"
+#include "measure.hpp"
+
+namespace {
+
+using book::measure::Clock;
+
+// Each sample runs `batch` creations back to back and returns nanoseconds per creation:
+// one creation is far shorter than the clock's useful resolution on a busy machine.
+template <class F>
+double per_op_ns(int batch, F&& create_and_finish) {
+    const auto start = Clock::now();
+    for (int i = 0; i < batch; ++i) create_and_finish();
+    return book::measure::seconds_since(start) * 1e9 / batch;
+}
+
+// [contenders]
+void fork_and_wait() {
+    const pid_t pid = fork();  // copies the page tables and the file descriptor table
+    if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) _exit(0);  // the child does nothing at all
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) throw std::runtime_error("waitpid failed");
+}
+
+void thread_and_join() {
+    std::thread t([] {});  // clone(), a stack (reused from glibc's cache when it can), start
+    t.join();              // wait until it has exited
+}
+
+void jthread_scope() {
+    std::jthread t([] {});
+}  // ~jthread requests stop (nobody listens) and joins
+// [/contenders]
+
+long resident_kib() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int reps = 15, warmup = 2, batch = 200;
+    std::string csv;
+    book::cli::Parser cli("creation_cost", "Times fork+waitpid against std::thread and std::jthread create+join, interleaved.");
+    cli.option("reps", reps, 5, 1000, "measured rounds; each round samples every contender once")
+        .option("warmup", warmup, 0, 100, "unrecorded rounds first")
+        .option("batch", batch, 1, 10000, "creations per sample")
+        .option("csv", csv, "write name,median_ns,min_ns,max_ns per contender to this file");
+    cli.parse(argc, argv);
+
+    try {
+        // [measure]
+        const std::vector<book::measure::Contender> contenders = {
+            {"fork + waitpid", [&] { return per_op_ns(batch, fork_and_wait); }},
+            {"std::thread + join", [&] { return per_op_ns(batch, thread_and_join); }},
+            {"std::jthread (scope)", [&] { return per_op_ns(batch, jthread_scope); }}};
+        const auto results = book::measure::interleaved(contenders, warmup, reps);  // round r runs each once
+        // [/measure]
+        std::printf("%d rounds after %d warm-up, %d creations per sample; per creation (create, run nothing, finish, reap):\n",
+                    reps, warmup, batch);
+        std::printf("parent's resident memory: %ld KiB (fork copies the page tables that map it)\n", resident_kib());
+        std::printf("%-22s %12s %12s %12s\n", "", "median", "min", "max");
+        for (std::size_t i = 0; i < results.size(); ++i)
+            std::printf("%-22s %12s %12s %12s\n", contenders[i].name.c_str(), book::measure::format_ns(results[i].median).c_str(),
+                        book::measure::format_ns(results[i].min).c_str(),
+                        book::measure::format_ns(results[i].max).c_str());
+        std::printf("fork + waitpid / std::thread + join  : %.1fx (ratio of medians)\n",
+                    results[0].median / results[1].median);
+        std::printf("std::jthread / std::thread           : %.2fx (ratio of medians)\n",
+                    results[2].median / results[1].median);
+        if (!csv.empty()) {
+            std::ofstream out(csv);
+            out << "name,median_ns,min_ns,max_ns\n";
+            for (std::size_t i = 0; i < results.size(); ++i)
+                out << contenders[i].name << ',' << results[i].median << ',' << results[i].min << ',' << results[i].max << '\n';
+            if (!out) throw std::runtime_error("cannot write " + csv);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "creation_cost: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,41 @@
+"""Output check of chapter 2's oversubscription program: the CPU report and the configurations (no times asserted)."""
+import re
+
+
+def _arg(args, name, default):
+    return int(args[args.index(name) + 1]) if name in args else default
+
+
+def check(output, args):
+    hc = re.search(r"^std::thread::hardware_concurrency\(\): (\d+)$", output, re.M)
+    allowed = re.search(r"^sched_getaffinity: (\d+) CPU\(s\) allowed: ([\d,]+)$", output, re.M)
+    assert hc and allowed, "the CPU report is missing"
+    n = int(allowed.group(1))
+    assert n >= 1 and len(allowed.group(2).split(",")) == n, "the allowed list does not match its count"
+    inside = re.search(r"^inside AffinityGuard\(\{(\d+)\}\): sched_getaffinity: (\d+) CPU\(s\) allowed; "
+                       r"hardware_concurrency\(\): (\d+)$", output, re.M)
+    assert inside, "the guarded CPU report is missing"
+    assert inside.group(1) == allowed.group(2).split(",")[0], "the guard did not pick the first allowed CPU"
+    assert inside.group(2) == "1", "inside the guard more than one CPU is allowed"
+    assert inside.group(3) == hc.group(1), "hardware_concurrency changed with the affinity mask"
+    after = re.search(r"^after the guard: sched_getaffinity: (\d+) CPU\(s\) allowed$", output, re.M)
+    assert after and int(after.group(1)) == n, "the guard did not restore the mask"
+
+    num = r"([\d.]+) \(([\d.]+)-([\d.]+)\)"
+    rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num}\s+\| {num}$", output, re.M)
+    assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
+    factor = _arg(args, "--max-factor", 4)
+    factors = [f for f in (1, 2, 4, 8) if f <= factor]
+    expected = []
+    for cpus, threads in [(n, 1)] + [(n, f * n) for f in factors] + [(1, f) for f in factors]:
+        threads = min(threads, 1024)
+        if (cpus, threads) not in expected:
+            expected.append((cpus, threads))
+    got = [(int(r[0]), int(r[1])) for r in rows]
+    assert got == expected, f"configurations {got}, expected {expected}"
+    for r in rows:
+        cpus, threads, fair = int(r[0]), int(r[1]), float(r[2])
+        assert abs(fair - min(1.0, cpus / threads)) < 0.006, f"fair share wrong for {cpus} CPUs, {threads} threads"
+        for k in (3, 6, 9, 12):
+            med, lo, hi = (float(x) for x in r[k:k + 3])
+            assert lo <= med <= hi, f"a median lies outside its min-max in row {r}"
