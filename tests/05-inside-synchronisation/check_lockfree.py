@@ -1,0 +1,38 @@
+"""Output check of lockfree: exact CAS-loop result, the ABA replay word for word, a stack that loses and duplicates nothing."""
+import re
+
+NAIVE = """start:     stack (top first) = A B C
+thread 1:  pop_begin reads head A, next B; paused before its compare-and-swap
+thread 2:  pop -> A
+thread 2:  pop -> B (thread 2 now owns B)
+thread 2:  push A (the node is recycled); stack = A C
+thread 1:  compare-and-swap(head: expect A, new B) SUCCEEDS
+end:       stack = B C; node B is on the stack AND owned by thread 2: it will be used twice"""
+
+TAGGED = """start:     stack (top first) = A B C
+thread 1:  pop_begin reads head A/tag 3, next B; paused before its compare-and-swap
+thread 2:  pop -> A
+thread 2:  pop -> B (thread 2 now owns B)
+thread 2:  push A (the node is recycled); stack = A C
+thread 1:  compare-and-swap(head: expect A/tag 3, new B) fails (head is now A/tag 6)
+thread 1:  retries: pop -> A
+end:       stack = C; consistent"""
+
+
+def _section(output, title):
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("== " + title):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
+            return "\n".join(line for line in lines[i + 1:end] if line.strip())
+    raise AssertionError(f"section '== {title}' is missing")
+
+
+def check(output, args):
+    cas = _section(output, "CAS loop")
+    assert re.search(r"final value equals 3\^\d+ \(mod 2\^64\): no update lost", cas), "the CAS loop lost an update"
+    assert _section(output, "ABA, untagged head") == NAIVE, "the untagged ABA replay differs from the script"
+    assert _section(output, "ABA, tagged head") == TAGGED, "the tagged ABA replay differs from the script"
+    assert "lost items: 0; duplicated items: 0" in _section(output, "Treiber stack (tagged)"), "the stack lost or duplicated items"
+    timing = _section(output, "push+pop pair")
+    assert re.search(r"^threads=1 ", timing, re.M), "the one-thread timing is missing"
