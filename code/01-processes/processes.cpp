@@ -24,7 +24,6 @@
 
 namespace bp = book::processes;
 using book::measure::Clock;
-using book::measure::format_ns;
 
 namespace {
 
@@ -155,8 +154,7 @@ void show_copy_on_write(int mib) {
     const std::size_t pages = buffer.pages();
     buffer.write_pages(pages);  // every page is now resident in the parent
     std::printf(
-        "parent buffer: %d MiB = %zu pages of %zu bytes, all written by the parent "
-        "before each fork\n",
+        "parent buffer: %d MiB = %zu pages of %zu bytes, written before each fork\n",
         mib, pages, bp::page_size());
     struct Job {
         const char* what;
@@ -252,55 +250,67 @@ double spawn_wait(int batch, const std::string& path) {
 }
 // [/cost-contenders]
 
-void write_csv_row(std::FILE* f, const std::string& prefix, const std::string& what,
-                   const book::measure::Summary& s) {
-    if (f != nullptr)
-        std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", prefix.c_str(), what.c_str(),
-                     s.median, s.min, s.max, s.n);
+// One measured row: its label in the table and the CSV file, and its summary.
+struct Row {
+    std::string csv_prefix, name;
+    book::measure::Summary s;
+};
+
+// Writes the rows to `path` as CSV (times in nanoseconds), unless path is empty.
+void write_csv(const std::string& path, const std::string& header,
+               const std::vector<Row>& rows) {
+    if (path.empty()) return;
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (f == nullptr) throw std::runtime_error("cannot write " + path);
+    std::fprintf(f, "%s\n", header.c_str());
+    for (const Row& r : rows)
+        std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", r.csv_prefix.c_str(),
+                     r.name.c_str(), r.s.median, r.s.min, r.s.max, r.s.n);
+    std::fclose(f);
+}
+
+void print_method(int batch, const Options& o) {
+    std::printf("each sample: the mean time of %d creations, each including its wait\n"
+                "or join; %d samples after %d warm-up rounds, interleaved\n",
+                batch, o.reps, o.warmup);
 }
 
 // [cost]
 void show_creation_cost(const Options& o) {
     std::printf("\n== creation cost\n");
-    std::printf(
-        "each sample: the mean of %d creations, each including its join or wait; "
-        "%d samples after %d warm-up "
-        "rounds, interleaved\n",
-        o.batch, o.reps, o.warmup);
+    print_method(o.batch, o);
     std::fflush(stdout);
+    const std::string& exe = o.exec_path;
     const std::vector<book::measure::Contender> contenders = {
         {"std::thread create+join", [&] { return thread_create_join(o.batch); }},
         {"fork+wait", [&] { return fork_wait(o.batch); }},
-        {"fork+exec+wait " + o.exec_path,
-         [&] { return fork_exec_wait(o.batch, o.exec_path); }},
-        {"posix_spawn+wait " + o.exec_path,
-         [&] { return spawn_wait(o.batch, o.exec_path); }},
+        {"fork+exec+wait " + exe, [&] { return fork_exec_wait(o.batch, exe); }},
+        {"posix_spawn+wait " + exe, [&] { return spawn_wait(o.batch, exe); }},
     };
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
-    std::printf("%-32s %11s %11s %11s %10s\n", "what", "median", "min", "max",
-                "x thread");
-    std::FILE* csv = o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "w");
-    if (csv != nullptr) std::fprintf(csv, "what,median_ns,min_ns,max_ns,samples\n");
+
+    std::printf("%-28s %10s %10s %10s %9s\n", "what (times in us)", "median", "min",
+                "max", "x thread");
+    std::vector<Row> rows;
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const auto& s = results[i];
-        std::printf("%-32s %11s %11s %11s %9.1fx\n", contenders[i].name.c_str(),
-                    format_ns(s.median).c_str(), format_ns(s.min).c_str(),
-                    format_ns(s.max).c_str(), s.median / results[0].median);
-        write_csv_row(csv, "", contenders[i].name, s);
+        std::printf("%-28s %10.1f %10.1f %10.1f %8.1fx\n",
+                    contenders[i].name.c_str(), s.median / 1e3, s.min / 1e3,
+                    s.max / 1e3, s.median / results[0].median);
+        rows.push_back({"", contenders[i].name, s});
     }
-    if (csv != nullptr) std::fclose(csv);
+    write_csv(o.csv, "what,median_ns,min_ns,max_ns,samples", rows);
 }
 // [/cost]
 
-// [fork-size]
-// Gives the parent exactly `mib` MiB of touched memory (and no other mapping), so
-// fork can be timed at several sizes.
+// [sized-parent]
+// Gives the parent exactly `mib` MiB of touched memory (and no other mapping),
+// so that fork can be timed at several sizes.
 class SizedParent {
 public:
     void resize_to(int mib) {
         if (mib == mib_) return;
-        // Unmap the old region entirely: "0 MiB" means no region at all.
-        buffer_.reset();
+        buffer_.reset();  // unmap the old region: "0 MiB" means no region at all
         if (mib > 0) {
             const auto bytes = static_cast<std::size_t>(mib) << 20;
             buffer_ = std::make_unique<bp::PageBuffer>(bytes);
@@ -313,15 +323,13 @@ private:
     std::unique_ptr<bp::PageBuffer> buffer_;
     int mib_ = 0;
 };
+// [/sized-parent]
 
+// [fork-size]
 void show_fork_cost_by_size(const Options& o) {
     std::printf("\n== fork cost against the parent's memory\n");
-    std::printf(
-        "each sample: the mean of %d creations, each including its wait; %d "
-        "samples after %d warm-up rounds, "
-        "interleaved; the parent's memory is resized between samples, outside the "
-        "timing\n",
-        o.size_batch, o.reps, o.warmup);
+    print_method(o.size_batch, o);
+    std::printf("the parent's memory is resized between samples, outside the timing\n");
     std::fflush(stdout);
     SizedParent parent;
     const int sizes[] = {0, o.mib / 4, o.mib};
@@ -337,26 +345,23 @@ void show_fork_cost_by_size(const Options& o) {
                               }});
     }
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
-    std::printf("%-15s %-18s %11s %11s %11s\n", "parent touched", "what", "median",
-                "min", "max");
-    std::FILE* csv =
-        o.size_csv.empty() ? nullptr : std::fopen(o.size_csv.c_str(), "w");
-    if (csv != nullptr)
-        std::fprintf(csv, "mib,what,median_ns,min_ns,max_ns,samples\n");
+
+    std::printf("%-14s %-18s %10s %10s %10s\n", "parent touched", "what (times in ms)",
+                "median", "min", "max");
+    std::vector<Row> rows;
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const int mib = sizes[i / 2];
         const auto& s = results[i];
-        std::printf("%11d MiB %-18s %11s %11s %11s\n", mib,
-                    contenders[i].name.c_str(), format_ns(s.median).c_str(),
-                    format_ns(s.min).c_str(), format_ns(s.max).c_str());
-        write_csv_row(csv, std::to_string(mib) + ",", contenders[i].name, s);
+        std::printf("%10d MiB %-18s %10.2f %10.2f %10.2f\n", mib,
+                    contenders[i].name.c_str(), s.median / 1e6, s.min / 1e6,
+                    s.max / 1e6);
+        rows.push_back({std::to_string(mib) + ",", contenders[i].name, s});
     }
-    if (csv != nullptr) std::fclose(csv);
-    std::printf(
-        "fork+wait at %d MiB / at 0 MiB: %.1fx; posix_spawn+wait at %d MiB / at 0 "
-        "MiB: %.1fx\n",
-        o.mib, results[4].median / results[0].median, o.mib,
-        results[5].median / results[1].median);
+    write_csv(o.size_csv, "mib,what,median_ns,min_ns,max_ns,samples", rows);
+    std::printf("median at %d MiB / median at 0 MiB: fork+wait %.1fx, "
+                "posix_spawn+wait %.1fx\n",
+                o.mib, results[4].median / results[0].median,
+                results[5].median / results[1].median);
 }
 // [/fork-size]
 

@@ -69,19 +69,20 @@ def check(output, args):
     assert int(m.group(1)) == len(m.group(3)), "byte count does not match the message"
     assert "sum of 1..1000000 = 500000500000, computed by pid " + m.group(2) in m.group(3), "wrong message"
 
-    # creation cost: four contenders, each with median between min and max.
-    def timed_rows(title, count):
+    # creation cost: four contenders, then three sizes x two ways; each median between min and max.
+    def timed_rows(title, pattern, count):
         found = 0
-        units = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
         for line in _section(output, title):
-            times = re.findall(r"([\d.]+) (ns|us|ms|s)\b", line)
-            if len(times) == 3:
-                med, lo, hi = (float(v) * units[u] for v, u in times)
+            m = re.match(pattern, line)
+            if m:
+                med, lo, hi = (float(v) for v in m.group("med", "min", "max"))
                 assert lo <= med <= hi, f"median outside [min, max]: {line}"
                 found += 1
         assert found == count, f"{title}: expected {count} timed rows, got {found}"
-    timed_rows("creation cost", 4)
-    timed_rows("fork cost against the parent's memory", 6)
+        return found
+    number = r"\s+(?P<med>[\d.]+)\s+(?P<min>[\d.]+)\s+(?P<max>[\d.]+)"
+    timed_rows("creation cost", r"^(std::thread|fork|posix_spawn)\S*.*?" + number + r"\s+[\d.]+x$", 4)
+    timed_rows("fork cost against the parent's memory", r"^\s*\d+ MiB \S+" + number + "$", 6)
 
     # pitfalls
     zombie = "\n".join(_section(output, "pitfall: a child nobody waits for"))
