@@ -76,11 +76,11 @@ int main(int argc, char** argv) {
         std::printf("%d rounds after %d warm-up, %d creations per sample; per creation (create, run nothing, finish, reap):\n",
                     reps, warmup, batch);
         std::printf("parent's resident memory: %ld KiB (fork copies the page tables that map it)\n", resident_kib());
-        std::printf("%-22s %12s %12s %12s\n", "", "median", "min", "max");
+        // One unit and no padding around the numbers: runs then differ only in their numbers.
+        std::printf("%-22s median (min-max), microseconds\n", "");
         for (std::size_t i = 0; i < results.size(); ++i)
-            std::printf("%-22s %12s %12s %12s\n", contenders[i].name.c_str(), book::measure::format_ns(results[i].median).c_str(),
-                        book::measure::format_ns(results[i].min).c_str(),
-                        book::measure::format_ns(results[i].max).c_str());
+            std::printf("%-22s %.2f (%.2f-%.2f)\n", contenders[i].name.c_str(), results[i].median / 1e3,
+                        results[i].min / 1e3, results[i].max / 1e3);
         std::printf("fork + waitpid / std::thread + join  : %.1fx (ratio of medians)\n",
                     results[0].median / results[1].median);
         std::printf("std::jthread / std::thread           : %.2fx (ratio of medians)\n",

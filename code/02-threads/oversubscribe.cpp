@@ -152,8 +152,8 @@ int main(int argc, char** argv) {
         show_competition();
         std::printf("share = a thread's CPU time / its wall time; used = the batch's CPU time / its wall time (CPUs' worth)\n");
         std::printf("fair = min(1, CPUs / threads); preempted = involuntary context switches of a thread\n");
-        std::printf("%4s %7s %4s | %-24s | %-20s | %-19s | %s\n", "CPUs", "threads", "fair", "wall ms: med (min-max)",
-                    "share: med (min-max)", "used: med (min-max)", "preempted: med (min-max)");
+        // Numbers whose width varies go last and unpadded, so that runs differ only in their numbers.
+        std::printf("CPUs threads fair | share: med (min-max) | used: med (min-max) | preempted: med (min-max) | wall ms: med (min-max)\n");
         std::ofstream out;
         if (!csv.empty()) {
             out.open(csv);
@@ -166,8 +166,8 @@ int main(int argc, char** argv) {
             const auto s = book::measure::summarize(c.share);
             const auto p = book::measure::summarize(c.preempted);
             const double fair = std::min(1.0, static_cast<double>(c.cpus.size()) / c.threads);
-            std::printf("%4zu %7u %4.2f | %-24s | %-20s | %-19s | %s\n", c.cpus.size(), c.threads, fair,
-                        cell("%.1f", w).c_str(), cell("%.2f", s).c_str(), cell("%.2f", u).c_str(), cell("%.0f", p).c_str());
+            std::printf("%4zu %7u %4.2f | %-20s | %-19s | %s | %s\n", c.cpus.size(), c.threads, fair,
+                        cell("%.2f", s).c_str(), cell("%.2f", u).c_str(), cell("%.0f", p).c_str(), cell("%.1f", w).c_str());
             if (out.is_open())
                 out << c.cpus.size() << ',' << c.threads << ',' << fair << ',' << w.median << ',' << w.min << ','
                     << w.max << ',' << s.median << ',' << s.min << ',' << s.max << ',' << u.median << ',' << u.min

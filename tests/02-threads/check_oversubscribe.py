@@ -22,7 +22,7 @@ def check(output, args):
     assert after and int(after.group(1)) == n, "the guard did not restore the mask"
 
     num = r"([\d.]+) \(([\d.]+)-([\d.]+)\)"
-    rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num}\s+\| {num}$", output, re.M)
+    rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
     assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
     factor = _arg(args, "--max-factor", 4)
     factors = [f for f in (1, 2, 4, 8) if f <= factor]
