@@ -365,7 +365,6 @@ void show_fork_cost_by_size(const Options& o) {
 }
 // [/fork-size]
 
-// [zombie]
 char process_state(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
     std::string text((std::istreambuf_iterator<char>(stat)),
@@ -377,6 +376,7 @@ char process_state(pid_t pid) {
                : text[close_paren + 2];
 }
 
+// [zombie]
 void show_zombie() {
     std::printf("\n== pitfall: a child nobody waits for\n");
     std::fflush(stdout);
@@ -431,7 +431,6 @@ void show_stdio_duplicated() {
 }
 // [/stdio-dup]
 
-// [fork-threads]
 // The number of threads of the calling process, from /proc/self/stat, read without
 // allocating memory.
 long thread_count() {
@@ -457,6 +456,7 @@ long thread_count() {
     return value;
 }
 
+// [fork-threads]
 void show_fork_with_threads() {
     std::printf("\n== pitfall: fork in a multi-threaded program\n");
     std::mutex m;
