@@ -12,6 +12,9 @@ packages=(
   python3-matplotlib doxygen graphviz                   # rendering
   chromium                                              # the rendered book tested in a browser
 )
+# The browser test runs on Node.js (playwright-core from npm drives the chromium above): Debian's nodejs and
+# npm only where there is no node at all (a newer Node.js already on the machine is kept).
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,6 +25,12 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The browser test's one npm package (playwright-core, pinned in tests/browser/package-lock.json).
+if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
+  echo "Installing the browser test's npm packages (tests/browser)"
+  (cd tests/browser && npm ci --no-audit --no-fund)
 fi
 
 cmake --preset default

@@ -460,6 +460,51 @@ def on_env_get_outdated(app, env, added, changed, removed):
     return []
 
 
+# --- Debian's furo, made to work in the browser -------------------------------------------------------------
+# Debian's furo (2022.12.07+dfsg) ships its sources unbundled: furo.js starts with an ES-module
+# `import Gumshoe from "./gumshoe-patched.js"` but furo adds it as a classic <script>, so it throws a
+# SyntaxError on every page and never runs (no theme toggle, no scroll spy: the html element keeps its
+# no-js class, which hides the toggle); and furo.css starts with `@import url(/javascript/normalize.css/...)`,
+# an absolute path that only an Apache with Debian's javascript-common serves (404 elsewhere, nothing from
+# file://). After Sphinx has copied the theme's files, inline gumshoe into furo.js (it is a UMD script that
+# sets window.Gumshoe) and normalize.css into furo.css, so the book needs nothing outside its own tree. Also
+# guard gumshoe's scroll spy on a page without a table of contents that fits the window (the front page):
+# it reads `.content` of the last of no items and throws a TypeError.
+FURO_IMPORT = 'import Gumshoe from "./gumshoe-patched.js";'
+GUMSHOE_EMPTY = ("if (useLastItem(last, settings)) return last;", "if (last && useLastItem(last, settings)) return last;")
+NORMALIZE_IMPORT = "@import url(/javascript/normalize.css/normalize.css);"
+NORMALIZE_CSS = "/usr/share/javascript/normalize.css/normalize.css"
+
+
+def on_build_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = os.path.join(app.outdir, "_static")
+    furo_js = os.path.join(static, "scripts", "furo.js")
+    gumshoe = os.path.join(static, "scripts", "gumshoe-patched.js")
+    if os.path.exists(furo_js) and os.path.exists(gumshoe):
+        with open(furo_js, encoding="utf-8") as f:
+            text = f.read()
+        if FURO_IMPORT in text:
+            with open(gumshoe, encoding="utf-8") as f:
+                inlined = f.read().replace(*GUMSHOE_EMPTY)
+            with open(furo_js, "w", encoding="utf-8") as f:
+                f.write(text.replace(FURO_IMPORT, inlined, 1))
+    furo_css = os.path.join(static, "styles", "furo.css")
+    if os.path.exists(furo_css):
+        with open(furo_css, encoding="utf-8") as f:
+            text = f.read()
+        if NORMALIZE_IMPORT in text:
+            normalize = ""
+            if os.path.exists(NORMALIZE_CSS):
+                with open(NORMALIZE_CSS, encoding="utf-8") as f:
+                    normalize = f.read()
+            else:
+                logger.warning(f"{NORMALIZE_CSS} is missing (Debian package node-normalize.css): furo.css goes without it")
+            with open(furo_css, "w", encoding="utf-8") as f:
+                f.write(text.replace(NORMALIZE_IMPORT, normalize, 1))
+
+
 def setup(app):
     app.add_config_value("book_build_dir", os.path.join(ROOT, "build"), "env")
     app.add_config_value("book_edition", "student", "env")
@@ -471,4 +516,5 @@ def setup(app):
     app.add_directive("exercise", Exercise)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("build-finished", on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
