@@ -10,28 +10,34 @@ def lockcost(fig, theme):
     rows = bookplot.read_csv(data["lockcost:cost.csv"])
     locks = list(dict.fromkeys(r["lock"] for r in rows))
     cpus = int(rows[0]["cpus"])
-    ax = fig.add_subplot(1, 1, 1)
-    markers = ["o", "s", "^", "D", "v"]
-    for i, lock in enumerate(locks):
-        mine = [r for r in rows if r["lock"] == lock]
-        x = [int(r["threads"]) for r in mine]
-        med = [float(r["median_ns"]) for r in mine]
-        lo = [m - float(r["min_ns"]) for m, r in zip(med, mine)]
-        hi = [float(r["max_ns"]) - m for m, r in zip(med, mine)]
-        ax.errorbar(x, med, yerr=[lo, hi], label=lock, color=theme.palette[[0, 1, 2, 4, 5][i % 5]],
-                    marker=markers[i % len(markers)], capsize=3, linewidth=1.5)
-    ax.axvline(cpus, color=theme.muted, linestyle="--", linewidth=1)
-    ax.text(cpus, ax.get_ylim()[1] if False else 1, f" {cpus} CPUs", color=theme.fg, va="bottom", ha="left",
-            transform=ax.get_xaxis_transform(), fontsize=9)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
     xs = sorted({int(r["threads"]) for r in rows})
-    ax.set_xticks(xs)
-    ax.set_xticklabels([str(v) for v in xs])
-    ax.set_xlabel("threads taking the same lock")
-    ax.set_ylabel("wall time per acquisition (ns, log)")
-    ax.grid(True, which="major")
-    ax.legend(ncol=3, fontsize=8, loc="upper left")
+    markers = ["o", "s", "^", "D", "v"]
+    colours = [theme.palette[i] for i in (0, 1, 2, 4, 5)]
+    panels = [("wall", "wall time per acquisition"), ("cpu", "CPU time per acquisition")]
+    axes = []
+    for p, (key, title) in enumerate(panels):
+        ax = fig.add_subplot(1, 2, p + 1, sharey=axes[0] if axes else None)
+        axes.append(ax)
+        for i, lock in enumerate(locks):
+            mine = [r for r in rows if r["lock"] == lock]
+            x = [int(r["threads"]) for r in mine]
+            med = [float(r[f"{key}_median_ns"]) for r in mine]
+            lo = [m - float(r[f"{key}_min_ns"]) for m, r in zip(med, mine)]
+            hi = [float(r[f"{key}_max_ns"]) - m for m, r in zip(med, mine)]
+            ax.errorbar(x, med, yerr=[lo, hi], label=lock, color=colours[i % 5], marker=markers[i % 5],
+                        capsize=3, linewidth=1.5, markersize=4)
+        ax.axvline(cpus, color=theme.muted, linestyle="--", linewidth=1)
+        ax.text(cpus, 0.02, f" {cpus} CPUs", color=theme.fg, va="bottom", ha="left",
+                transform=ax.get_xaxis_transform(), fontsize=8)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(xs)
+        ax.set_xticklabels([str(v) for v in xs])
+        ax.set_xlabel("threads taking the same lock")
+        ax.set_title(title, fontsize=9)
+        ax.grid(True, which="major")
+    axes[0].set_ylabel("ns per acquisition (log)")
+    axes[0].legend(fontsize=7, loc="upper left")
 
 
 def fairness(fig, theme):
@@ -116,4 +122,4 @@ def inversion(fig, theme):
 
 
 draw = {"lockcost": lockcost, "fairness": fairness, "inversion": inversion}[name]
-bookplot.draw_both(draw, stem, figsize=(7.0, 4.2) if name != "lockcost" else (7.0, 3.8))
+bookplot.draw_both(draw, stem, figsize=(7.0, 4.2) if name != "lockcost" else (7.5, 3.9))

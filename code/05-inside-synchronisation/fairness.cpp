@@ -28,6 +28,25 @@ int cpus_available() {
     return std::max(1, CPU_COUNT(&set));
 }
 
+// The CPUs this process may run on, in order.
+std::vector<int> allowed_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> ids;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return ids;
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &set)) ids.push_back(c);
+    return ids;
+}
+
+// Keeps the calling thread on one CPU, so that two contending threads never share a CPU.
+void pin_to(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    (void)sched_setaffinity(0, sizeof set, &set);  // best effort: an unpinned run is still valid
+}
+
 struct Round {
     std::vector<std::uint64_t> counts;  // acquisitions per thread, in thread order
     std::uint64_t longest_pass_over = 0;  // most grants to others while one thread was waiting
@@ -39,7 +58,7 @@ struct Round {
 // "pass-over" for every other thread that was waiting at that moment. Then it releases the lock
 // and at once wants it again. Everything but the announcements is written only under the lock.
 template <class Lock>
-Round contend(int threads, std::chrono::microseconds window) {
+Round contend(int threads, std::chrono::microseconds window, const std::vector<int>& pins) {
     struct alignas(64) Waiting { std::atomic<bool> flag{false}; };
     const auto n = static_cast<std::size_t>(threads);
     std::vector<Waiting> waiting(n);
@@ -53,6 +72,7 @@ Round contend(int threads, std::chrono::microseconds window) {
         std::vector<std::jthread> pool;
         for (std::size_t t = 0; t < n; ++t)
             pool.emplace_back([&, me = t] {
+                if (me < pins.size()) pin_to(pins[me]);
                 arrived.fetch_add(1);
                 while (arrived.load() < threads) std::this_thread::yield();  // start together
                 while (!stop.load(std::memory_order_relaxed)) {
@@ -90,18 +110,23 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
     if (threads == 0) threads = std::max(2, cpus_available());
     const std::chrono::microseconds window(window_us);
+    // With no more threads than CPUs, each thread gets a CPU of its own: the lock, not the
+    // scheduler's placement, then decides who waits. With more threads, nobody is pinned.
+    std::vector<int> pins = allowed_cpus();
+    if (static_cast<int>(pins.size()) < threads) pins.clear();
 
     struct Contender { std::string name; std::function<Round()> run; std::vector<Round> rounds; };
     std::vector<Contender> locks{
-        {"TAS spinlock", [&] { return contend<book::sync::TasSpinlock>(threads, window); }, {}},
-        {"std::mutex", [&] { return contend<std::mutex>(threads, window); }, {}},
-        {"ticket lock", [&] { return contend<book::sync::TicketLock>(threads, window); }, {}},
+        {"TAS spinlock", [&] { return contend<book::sync::TasSpinlock>(threads, window, pins); }, {}},
+        {"std::mutex", [&] { return contend<std::mutex>(threads, window, pins); }, {}},
+        {"ticket lock", [&] { return contend<book::sync::TicketLock>(threads, window, pins); }, {}},
     };
     for (auto& l : locks) (void)l.run();  // warm-up
     for (int r = 0; r < reps; ++r)
         for (auto& l : locks) l.rounds.push_back(l.run());  // interleaved
 
     std::printf("== fairness: %d threads, each wanting the lock again as soon as it let go\n", threads);
+    std::printf("threads pinned to a CPU each: %s\n", pins.empty() ? "no (more threads than CPUs)" : "yes");
     std::printf("%d windows of %.1f ms per lock, interleaved, after one warm-up window each\n\n", reps, window_us / 1000.0);
     std::ofstream out;
     if (!csv.empty()) {

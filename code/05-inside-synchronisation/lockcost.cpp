@@ -1,5 +1,6 @@
 // lockcost.cpp: what one lock acquisition costs for three spinlocks, a futex mutex and std::mutex, from one thread to four times the CPUs.
 #include <sched.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +24,13 @@ namespace {
 
 using book::measure::Clock;
 
+// CPU time the calling thread has used so far, in nanoseconds: unlike wall time, it stops while the thread is not running.
+double thread_cpu_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 int cpus_available() {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -32,7 +40,8 @@ int cpus_available() {
 
 // What one measured window produced, beyond its time.
 struct Window {
-    double ns_per_acquisition = 0;
+    double ns_per_acquisition = 0;      // wall time of the window / acquisitions
+    double cpu_ns_per_acquisition = 0;  // CPU time of all threads / acquisitions (spinning counts, sleeping does not)
     std::uint64_t acquisitions = 0;
     std::uint64_t lost = 0;          // acquisitions minus the guarded counter: 0 when the lock excludes
     std::uint64_t futex_waits = 0;   // futex_wait() calls by all threads (FutexMutex only)
@@ -51,7 +60,7 @@ inline std::uint64_t churn(std::uint64_t x, int steps) {
 template <class Lock>
 Window hammer(int threads, std::chrono::microseconds window, int inside, int outside) {
     struct alignas(64) Guarded { Lock lock; std::uint64_t counter = 0, state = 1; } shared;
-    struct alignas(64) PerThread { std::uint64_t count = 0, waits = 0, wakes = 0; };
+    struct alignas(64) PerThread { std::uint64_t count = 0, waits = 0, wakes = 0; double cpu_ns = 0; };
     std::vector<PerThread> per(static_cast<std::size_t>(threads));
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> sink{0};  // keeps the outside work observable
@@ -63,6 +72,7 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
             pool.emplace_back([&, t] {
                 ready.arrive_and_wait();
                 const auto before = book::sync::futex_calls_of_this_thread();
+                const double cpu_before = thread_cpu_ns();
                 std::uint64_t n = 0, local = static_cast<std::uint64_t>(t);
                 while (!stop.load(std::memory_order_relaxed)) {
                     {
@@ -75,7 +85,8 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
                 }
                 sink.fetch_add(local, std::memory_order_relaxed);
                 const auto after = book::sync::futex_calls_of_this_thread();
-                per[static_cast<std::size_t>(t)] = {n, after.waits - before.waits, after.wakes - before.wakes};
+                per[static_cast<std::size_t>(t)] = {n, after.waits - before.waits, after.wakes - before.wakes,
+                                                    thread_cpu_ns() - cpu_before};
             });
         ready.arrive_and_wait();
         start = Clock::now();
@@ -84,13 +95,16 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
     }  // the jthreads join here: the window ends when the last thread has left
     Window w;
     const double elapsed_ns = book::measure::seconds_since(start) * 1e9;
+    double cpu_ns = 0;
     for (const auto& p : per) {
+        cpu_ns += p.cpu_ns;
         w.acquisitions += p.count;
         w.futex_waits += p.waits;
         w.futex_wakes += p.wakes;
     }
     w.lost = w.acquisitions - shared.counter;
     w.ns_per_acquisition = elapsed_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
+    w.cpu_ns_per_acquisition = cpu_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
     return w;
 }
 // [/hammer]
@@ -101,7 +115,7 @@ int main(int argc, char** argv) {
     int reps = 7;
     int window_us = 20000;
     int max_threads = 0;
-    int inside = 20, outside = 100;
+    int inside = 0, outside = 0;
     std::string csv;
     book::cli::Parser cli("lockcost", "Measures lock+unlock cost of five locks, uncontended and contended, for 1..N threads.");
     cli.option("reps", reps, 1, 100, "measured windows per lock and thread count (after one warm-up)")
@@ -109,7 +123,7 @@ int main(int argc, char** argv) {
         .option("max-threads", max_threads, 0, 256, "largest thread count; 0 means four times the CPUs available")
         .option("inside", inside, 0, 10000, "steps of arithmetic inside the critical section")
         .option("outside", outside, 0, 100000, "steps of arithmetic between a thread's acquisitions")
-        .option("csv", csv, "write lock,threads,cpus,median_ns,min_ns,max_ns to this file");
+        .option("csv", csv, "write lock, threads, cpus, then median, min and max of wall and of CPU ns per acquisition to this file");
     cli.parse(argc, argv);
 
     const int cpus = cpus_available();
@@ -119,16 +133,17 @@ int main(int argc, char** argv) {
     counts.push_back(max_threads);
     const std::chrono::microseconds window(window_us);
 
-    std::printf("== lock cost: wall time per acquisition (lock, increment, unlock), all threads together\n");
+    std::printf("== lock cost per acquisition (lock, increment, unlock), all threads together\n");
     std::printf("CPUs available: %d; thread counts:", cpus);
     for (int t : counts) std::printf(" %d", t);
     std::printf("\nmedian [min .. max] of %d windows of %.1f ms per point, locks interleaved, 1 warm-up window\n",
                 reps, window_us / 1000.0);
+    std::printf("wall = window / acquisitions; CPU = CPU time of all threads / acquisitions; x = ratio to std::mutex\n");
 
     std::ofstream out;
     if (!csv.empty()) {
         out.open(csv);
-        out << "lock,threads,cpus,median_ns,min_ns,max_ns\n";
+        out << "lock,threads,cpus,wall_median_ns,wall_min_ns,wall_max_ns,cpu_median_ns,cpu_min_ns,cpu_max_ns\n";
     }
     std::uint64_t lost_total = 0, windows_total = 0;
     struct FutexRow { int threads; double waits_per_k, wakes_per_k; };
@@ -136,12 +151,14 @@ int main(int argc, char** argv) {
 
     for (int threads : counts) {
         std::vector<double> futex_waits_per_k, futex_wakes_per_k;
+        std::vector<std::vector<double>> cpu(5);  // CPU ns per acquisition, per contender, warm-up first
         // [contenders]
-        auto sample = [&]<class Lock>(std::type_identity<Lock>) {
-            return [&] {
+        auto sample = [&]<class Lock>(std::type_identity<Lock>, std::size_t index) {
+            return [&, index] {
                 const Window w = hammer<Lock>(threads, window, inside, outside);
                 lost_total += w.lost;
                 ++windows_total;
+                cpu[index].push_back(w.cpu_ns_per_acquisition);
                 if constexpr (std::is_same_v<Lock, book::sync::FutexMutex>) {
                     futex_waits_per_k.push_back(1000.0 * static_cast<double>(w.futex_waits) / static_cast<double>(w.acquisitions));
                     futex_wakes_per_k.push_back(1000.0 * static_cast<double>(w.futex_wakes) / static_cast<double>(w.acquisitions));
@@ -150,23 +167,28 @@ int main(int argc, char** argv) {
             };
         };
         const std::vector<book::measure::Contender> contenders{
-            {"TAS spinlock", sample(std::type_identity<book::sync::TasSpinlock>{})},
-            {"TTAS spinlock", sample(std::type_identity<book::sync::TtasSpinlock>{})},
-            {"TTAS+backoff", sample(std::type_identity<book::sync::BackoffSpinlock>{})},
-            {"futex mutex", sample(std::type_identity<book::sync::FutexMutex>{})},
-            {"std::mutex", sample(std::type_identity<std::mutex>{})},
+            {"TAS spinlock", sample(std::type_identity<book::sync::TasSpinlock>{}, 0)},
+            {"TTAS spinlock", sample(std::type_identity<book::sync::TtasSpinlock>{}, 1)},
+            {"TTAS+backoff", sample(std::type_identity<book::sync::BackoffSpinlock>{}, 2)},
+            {"futex mutex", sample(std::type_identity<book::sync::FutexMutex>{}, 3)},
+            {"std::mutex", sample(std::type_identity<std::mutex>{}, 4)},
         };
-        const auto results = book::measure::interleaved(contenders, 1, reps);
+        const auto wall = book::measure::interleaved(contenders, 1, reps);
         // [/contenders]
+        std::vector<book::measure::Summary> cpu_summary;
+        for (auto& c : cpu) cpu_summary.push_back(book::measure::summarize({c.begin() + 1, c.end()}));  // drop warm-up
         std::printf("\nthreads=%d%s\n", threads,
                     threads == 1 ? " (uncontended)" : threads > cpus ? " (more threads than CPUs)" : "");
-        const double reference = results.back().median;  // std::mutex
+        const auto ns = [](double v) { return book::measure::format_ns(v); };
         for (std::size_t i = 0; i < contenders.size(); ++i) {
-            const auto& r = results[i];
-            std::printf("  %-14s %10s  [%s .. %s]  %6.2fx std::mutex\n", contenders[i].name.c_str(),
-                        book::measure::format_ns(r.median).c_str(), book::measure::format_ns(r.min).c_str(),
-                        book::measure::format_ns(r.max).c_str(), r.median / reference);
-            if (out) out << contenders[i].name << ',' << threads << ',' << cpus << ',' << r.median << ',' << r.min << ',' << r.max << '\n';
+            const auto& w = wall[i];
+            const auto& c = cpu_summary[i];
+            std::printf("  %-14s wall %9s [%s .. %s] %5.2fx   CPU %9s [%s .. %s] %5.2fx\n", contenders[i].name.c_str(),
+                        ns(w.median).c_str(), ns(w.min).c_str(), ns(w.max).c_str(), w.median / wall.back().median,
+                        ns(c.median).c_str(), ns(c.min).c_str(), ns(c.max).c_str(), c.median / cpu_summary.back().median);
+            if (out)
+                out << contenders[i].name << ',' << threads << ',' << cpus << ',' << w.median << ',' << w.min << ','
+                    << w.max << ',' << c.median << ',' << c.min << ',' << c.max << '\n';
         }
         futex_rows.push_back({threads, book::measure::summarize(futex_waits_per_k).median,
                               book::measure::summarize(futex_wakes_per_k).median});
