@@ -8,7 +8,7 @@ import bookplot
 
 
 def draw_cost(rows):
-    groups = [("consume", "ns per value consumed"), ("create", "ns per call or coroutine created")]
+    groups = [("consume", "ns per value"), ("create", "ns per call or coroutine created")]
     compiler = rows[0]["compiler"] if rows else ""
 
     def draw(fig, theme):
@@ -21,15 +21,18 @@ def draw_cost(rows):
             hi = [float(r["max_ns"]) - m for m, r in zip(med, rs)]
             y = list(range(len(rs)))[::-1]
             colours = [theme.palette[i % len(theme.palette)] for i in (4, 0, 2, 5, 6)][: len(rs)]
-            ax.barh(y, med, color=colours, height=0.6)
+            # Log scale: a busy machine can stretch a max whisker far beyond the medians.
+            left = min(float(r["min_ns"]) for r in rs) / 2
+            ax.barh(y, [m - left for m in med], left=left, color=colours, height=0.6)
             ax.errorbar(med, y, xerr=[lo, hi], fmt="none", ecolor=theme.fg, elinewidth=1, capsize=3)
             for yi, m, r in zip(y, med, rs):
-                ax.text(float(r["max_ns"]), yi, f"  {m:.1f} ns (×{m / med[0]:.1f})", va="center", fontsize=9,
+                ax.text(float(r["max_ns"]) * 1.1, yi, f"{m:.1f} ns (×{m / med[0]:.1f})", va="center", fontsize=9,
                         color=theme.fg)
             ax.set_yticks(y)
             ax.set_yticklabels(names)
-            ax.set_xlim(0, max(float(r["max_ns"]) for r in rs) * 1.6)
-            ax.set_xlabel(label + (f" ({compiler}; median, whiskers min–max)" if group == "consume" else ""))
+            ax.set_xscale("log")
+            ax.set_xlim(left, max(float(r["max_ns"]) for r in rs) * 12)
+            ax.set_xlabel(label + (f", log scale ({compiler}; bar = median, whiskers = min–max)" if group == "consume" else ", log scale"))
             ax.grid(axis="x")
             ax.set_axisbelow(True)
 
@@ -53,7 +56,7 @@ def draw_timeline(rows):
                       if r["task"] == task and r["kind"] == "sleep"]
             # A running slice may be far shorter than a pixel: draw it at least visible.
             runs = [(b, max(w, 0.08)) for b, w in runs]
-            ax.broken_barh(runs, (y - 0.3, 0.6), facecolors=colour, label="running" if i == 0 else None)
+            ax.broken_barh(runs, (y - 0.3, 0.6), facecolors=colour, edgecolors=theme.bg, linewidth=0.4)
             if sleeps:
                 ax.broken_barh(sleeps, (y - 0.12, 0.24), facecolors="none", edgecolors=colour, hatch="////",
                                linewidth=0.8)

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-// Counts heap allocations, to tell whether the compiler allocated each coroutine frame or elided it.
+// Counts heap allocations, to tell whether the compiler allocated each coroutine frame or
+// elided it.
 namespace {
 std::size_t g_allocations = 0;
 std::size_t g_last_size = 0;
@@ -32,7 +33,8 @@ namespace {
 using book::coro::generator;
 using Clock = book::measure::Clock;
 
-// Keeps a value alive without costing anything, so the optimiser cannot delete the loop that made it.
+// Keeps a value alive without costing anything, so the optimiser cannot delete the loop that
+// made it.
 template <class T>
 inline void keep(const T& value) {
     asm volatile("" : : "r"(value) : "memory");
@@ -40,7 +42,9 @@ inline void keep(const T& value) {
 
 // [sequence]
 // The same sequence four ways: a linear congruential generator (Knuth's MMIX constants).
-constexpr std::uint64_t step(std::uint64_t x) { return x * 6364136223846793005ULL + 1442695040888963407ULL; }
+constexpr std::uint64_t step(std::uint64_t x) {
+    return x * 6364136223846793005ULL + 1442695040888963407ULL;
+}
 
 std::uint64_t sum_for_loop(std::uint64_t seed, std::size_t n) {
     std::uint64_t x = seed, sum = 0;
@@ -62,7 +66,8 @@ std::uint64_t sum_function_calls(std::uint64_t seed, std::size_t n) {
     return sum;
 }
 
-// A hand-written input iterator: the state a generator keeps in its frame, kept in an object instead.
+// A hand-written input iterator: the state a generator keeps in its frame, kept in an object
+// instead.
 class lcg_range {
 public:
     lcg_range(std::uint64_t seed, std::size_t n) : seed_(seed), n_(n) {}
@@ -130,7 +135,9 @@ std::uint64_t create_coroutine(std::uint64_t seed) {
 }
 // [/creation]
 
-double ns_per(Clock::time_point start, std::size_t n) { return book::measure::seconds_since(start) * 1e9 / static_cast<double>(n); }
+double ns_per(Clock::time_point start, std::size_t n) {
+    return book::measure::seconds_since(start) * 1e9 / static_cast<double>(n);
+}
 
 std::string compiler_name() {
 #if defined(__clang__)
@@ -145,11 +152,13 @@ std::string compiler_name() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int elements = 1'000'000;
-    int creations = 200'000;
-    int reps = 15;
+    int elements = 200'000;
+    int creations = 50'000;
+    int reps = 31;
     std::string csv;
-    book::cli::Parser cli("costs", "Measures generator resume/yield and coroutine creation against plain alternatives.");
+    book::cli::Parser cli(
+        "costs",
+        "Measures generator resume/yield and coroutine creation against plain alternatives.");
     cli.option("elements", elements, 1, 50'000'000, "sequence length consumed per sample")
         .option("creations", creations, 1, 10'000'000, "coroutines created per sample")
         .option("reps", reps, 5, 1000, "measured repetitions (after 2 warm-up rounds)")
@@ -162,8 +171,8 @@ int main(int argc, char** argv) {
 
     // All five must agree before any of them is timed.
     const std::uint64_t expected = sum_for_loop(1, n);
-    if (sum_function_calls(1, n) != expected || sum_iterator(1, n) != expected || sum_generator(1, n) != expected ||
-        sum_vector(1, n) != expected) {
+    if (sum_function_calls(1, n) != expected || sum_iterator(1, n) != expected ||
+        sum_generator(1, n) != expected || sum_vector(1, n) != expected) {
         std::fprintf(stderr, "costs: the five ways of summing disagree\n");
         return 1;
     }
@@ -189,12 +198,14 @@ int main(int argc, char** argv) {
 
     // [measure-creation]
     const std::vector<book::measure::Contender> create = {
-        {"plain function call", [&] {
+        {"plain function call",
+         [&] {
              const auto start = Clock::now();
              for (std::size_t i = 0; i < m; ++i) keep(next_value(seed));
              return ns_per(start, m);
          }},
-        {"create+run+destroy coroutine", [&] {
+        {"create+run+destroy coroutine",
+         [&] {
              const auto start = Clock::now();
              for (std::size_t i = 0; i < m; ++i) keep(create_coroutine(++seed));
              return ns_per(start, m);
@@ -204,34 +215,46 @@ int main(int argc, char** argv) {
     const std::size_t allocations_before = g_allocations;
     g_last_size = 0;
     for (std::size_t i = 0; i < 1000; ++i) keep(create_coroutine(++seed));
-    const double frames_allocated = static_cast<double>(g_allocations - allocations_before) / 1000.0;
+    const double frames_allocated =
+        static_cast<double>(g_allocations - allocations_before) / 1000.0;
     // [/measure-creation]
 
     std::printf("compiler: %s\n", compiler.c_str());
-    std::printf("== consuming %zu values (ns per value; median [min..max] of %d runs; ratio to the for loop)\n", n, reps);
+    std::printf(
+        "== consuming %zu values (ns per value; median [min..max] of %d runs; ratio to the for "
+        "loop)\n",
+        n, reps);
     for (std::size_t i = 0; i < consume.size(); ++i)
-        std::printf("%-26s %8.2f ns [%.2f..%.2f]  x%.1f\n", consume[i].name.c_str(), consumed[i].median, consumed[i].min,
-                    consumed[i].max, consumed[i].median / consumed[0].median);
-    std::printf("== creating (ns per call; median [min..max] of %d runs; ratio to the function call)\n", reps);
+        std::printf("%-26s %8.2f ns [%.2f..%.2f]  x%.1f\n", consume[i].name.c_str(),
+                    consumed[i].median, consumed[i].min, consumed[i].max,
+                    consumed[i].median / consumed[0].median);
+    std::printf(
+        "== creating (ns per call; median [min..max] of %d runs; ratio to the function call)\n",
+        reps);
     for (std::size_t i = 0; i < create.size(); ++i)
-        std::printf("%-30s %8.2f ns [%.2f..%.2f]  x%.1f\n", create[i].name.c_str(), created[i].median, created[i].min,
-                    created[i].max, created[i].median / created[0].median);
+        std::printf("%-30s %8.2f ns [%.2f..%.2f]  x%.1f\n", create[i].name.c_str(),
+                    created[i].median, created[i].min, created[i].max,
+                    created[i].median / created[0].median);
     std::printf("== memory\n");
     std::printf("heap allocations per coroutine created: %.2f%s\n", frames_allocated,
-                frames_allocated == 0 ? " (frame allocation elided: the frame lives in the caller's stack frame)" : "");
-    if (g_last_size != 0) std::printf("size of one frame of one_value(): %zu bytes\n", g_last_size);
-    std::printf("the vector holds %zu bytes for %zu values; the generator holds one value at a time\n",
-                n * sizeof(std::uint64_t), n);
+                frames_allocated == 0
+                    ? " (frame allocation elided: the frame lives in the caller's stack frame)"
+                    : "");
+    if (g_last_size != 0)
+        std::printf("size of one frame of one_value(): %zu bytes\n", g_last_size);
+    std::printf(
+        "the vector holds %zu bytes for %zu values; the generator holds one value at a time\n",
+        n * sizeof(std::uint64_t), n);
 
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "compiler,group,case,median_ns,min_ns,max_ns\n";
         for (std::size_t i = 0; i < consume.size(); ++i)
-            out << compiler << ",consume," << consume[i].name << ',' << consumed[i].median << ',' << consumed[i].min << ','
-                << consumed[i].max << '\n';
+            out << compiler << ",consume," << consume[i].name << ',' << consumed[i].median
+                << ',' << consumed[i].min << ',' << consumed[i].max << '\n';
         for (std::size_t i = 0; i < create.size(); ++i)
-            out << compiler << ",create," << create[i].name << ',' << created[i].median << ',' << created[i].min << ','
-                << created[i].max << '\n';
+            out << compiler << ",create," << create[i].name << ',' << created[i].median << ','
+                << created[i].min << ',' << created[i].max << '\n';
         if (!out) {
             std::fprintf(stderr, "costs: could not write %s\n", csv.c_str());
             return 1;

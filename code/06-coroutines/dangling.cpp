@@ -23,8 +23,8 @@ std::string make_sentence(int repeat) {
 }
 
 void dangling(int repeat) {
-    // The temporary std::string lives until the end of this full-expression. The body has not run
-    // yet (lazy start), so when the loop below resumes it, the view points at freed memory.
+    // The temporary std::string lives until the end of this full-expression. The body has not
+    // run yet (lazy start), so when the loop below resumes it, the view points at freed memory.
     generator<char> g = vowels(make_sentence(repeat));
     int count = 0;
     for (char c : g) count += c != 0;
@@ -33,7 +33,8 @@ void dangling(int repeat) {
 // [/dangling]
 
 // [fixed]
-// The fix: take the parameter by value, so the frame owns a copy that lives as long as the coroutine.
+// The fix: take the parameter by value, so the frame owns a copy that lives as long as the
+// coroutine.
 generator<char> vowels_owned(std::string text) {
     for (char c : text)
         if (std::string_view("aeiou").find(c) != std::string_view::npos) co_yield c;
@@ -43,9 +44,12 @@ generator<char> vowels_owned(std::string text) {
 int main(int argc, char** argv) {
     int repeat = 2;
     bool fixed = false;
-    book::cli::Parser cli("dangling", "Reads a temporary through a coroutine parameter after it died (run under AddressSanitizer).");
+    book::cli::Parser cli("dangling",
+                          "Reads a temporary through a coroutine parameter after it died (run "
+                          "under AddressSanitizer).");
     cli.option("repeat", repeat, 1, 1000, "how many times the sentence is repeated")
-        .flag("fixed", fixed, "run the corrected version, which copies the text into the frame");
+        .flag("fixed", fixed,
+              "run the corrected version, which copies the text into the frame");
     cli.parse(argc, argv);
 
     if (fixed) {
@@ -54,7 +58,8 @@ int main(int argc, char** argv) {
         std::printf("fixed version: vowels counted: %d\n", count);
         return 0;
     }
-    std::printf("reading a temporary string through a coroutine's std::string_view parameter...\n");
+    std::printf(
+        "reading a temporary string through a coroutine's std::string_view parameter...\n");
     std::fflush(stdout);
     dangling(repeat);
 }

@@ -44,8 +44,10 @@ public:
     // [promise]
     /// The promise type the compiler looks up: it links the frame to the generator object.
     struct promise_type {
-        const T* current = nullptr;        ///< the value of the latest co_yield (lives in the suspended frame)
-        std::exception_ptr error;          ///< an exception that escaped the body, rethrown to the consumer
+        const T* current =
+            nullptr;  ///< the value of the latest co_yield (lives in the suspended frame)
+        std::exception_ptr
+            error;  ///< an exception that escaped the body, rethrown to the consumer
 
         /// Creates the generator object that the coroutine call returns.
         generator get_return_object() noexcept {
@@ -53,7 +55,8 @@ public:
         }
         /// Lazy start: the body does not run until the consumer asks for the first value.
         std::suspend_always initial_suspend() const noexcept { return {}; }
-        /// Stay suspended at the end, so the generator can see done() and destroy the frame itself.
+        /// Stay suspended at the end, so the generator can see done() and destroy the frame
+        /// itself.
         std::suspend_always final_suspend() const noexcept { return {}; }
         /// `co_yield v`: remember where v is and hand control back to the consumer.
         std::suspend_always yield_value(const T& value) noexcept {
@@ -89,7 +92,8 @@ public:
         // [increment]
         /// Resumes the coroutine until its next co_yield or its end.
         iterator& operator++() {
-            if (!handle_ || handle_.done()) throw std::logic_error("generator: iterator advanced past the end");
+            if (!handle_ || handle_.done())
+                throw std::logic_error("generator: iterator advanced past the end");
             handle_.resume();
             rethrow_if_failed(handle_);
             return *this;
@@ -98,7 +102,9 @@ public:
         void operator++(int) { ++*this; }
         // [/increment]
         /// True once the coroutine has finished.
-        friend bool operator==(const iterator& it, sentinel) noexcept { return !it.handle_ || it.handle_.done(); }
+        friend bool operator==(const iterator& it, sentinel) noexcept {
+            return !it.handle_ || it.handle_.done();
+        }
 
     private:
         std::coroutine_handle<promise_type> handle_{};
@@ -108,7 +114,8 @@ public:
     generator() = default;
     /// Takes over @p other's frame; @p other becomes empty.
     generator(generator&& other) noexcept
-        : handle_(std::exchange(other.handle_, {})), started_(std::exchange(other.started_, false)) {}
+        : handle_(std::exchange(other.handle_, {})),
+          started_(std::exchange(other.started_, false)) {}
     /// Destroys this generator's frame, then takes over @p other's.
     generator& operator=(generator&& other) noexcept {
         if (this != &other) {
@@ -126,7 +133,8 @@ public:
     // [/destructor]
 
     // [begin]
-    /// The first call starts the body and runs it to its first co_yield; a later call returns the current position (single pass).
+    /// The first call starts the body and runs it to its first co_yield; a later call returns
+    /// the current position (single pass).
     iterator begin() {
         if (!handle_) return iterator{};
         if (!started_) {
@@ -143,7 +151,8 @@ public:
 private:
     explicit generator(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
     static void rethrow_if_failed(std::coroutine_handle<promise_type> h) {
-        if (h.promise().error) std::rethrow_exception(std::exchange(h.promise().error, nullptr));
+        if (h.promise().error)
+            std::rethrow_exception(std::exchange(h.promise().error, nullptr));
     }
     void reset() noexcept {
         if (handle_) handle_.destroy();
@@ -155,7 +164,8 @@ private:
 };
 
 // [stages]
-/// Yields the elements of @p source for which @p keep returns true (lazily: one at a time, on demand).
+/// Yields the elements of @p source for which @p keep returns true (lazily: one at a time, on
+/// demand).
 template <class T, class Pred>
 generator<T> filter(generator<T> source, Pred keep) {
     for (const T& value : source)

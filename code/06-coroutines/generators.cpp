@@ -10,7 +10,8 @@
 #include <new>
 #include <stdexcept>
 
-// Counts heap allocations so that the program can show when a coroutine frame is created and freed.
+// Counts heap allocations so that the program can show when a coroutine frame is created and
+// freed.
 namespace {
 std::size_t g_allocations = 0;
 std::size_t g_frees = 0;
@@ -66,7 +67,8 @@ generator<std::uint64_t> fibonacci(std::size_t* produced = nullptr) {
 
 void show_fibonacci(std::size_t count) {
     std::printf("first %zu Fibonacci numbers:", count);
-    for (std::uint64_t v : book::coro::take(fibonacci(), count)) std::printf(" %llu", static_cast<unsigned long long>(v));
+    for (std::uint64_t v : book::coro::take(fibonacci(), count))
+        std::printf(" %llu", static_cast<unsigned long long>(v));
     std::printf("\n");
 }
 
@@ -83,10 +85,13 @@ void show_pipeline(std::size_t count) {
 }
 
 // [leaky]
-// A coroutine return type that forgets to destroy its frame: no destructor calls handle.destroy().
+// A coroutine return type that forgets to destroy its frame: no destructor calls
+// handle.destroy().
 struct leaky {
     struct promise_type {
-        leaky get_return_object() { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+        leaky get_return_object() {
+            return {std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
         std::suspend_always initial_suspend() noexcept { return {}; }
         std::suspend_always final_suspend() noexcept { return {}; }
         void return_void() noexcept {}
@@ -106,15 +111,17 @@ void show_ownership() {
         std::printf("managed: after the call, frames allocated: %zu (%zu bytes), freed: %zu\n",
                     g_allocations - before_alloc, g_last_size, g_frees - before_free);
     }  // ~generator destroys the frame
-    std::printf("managed: after the generator left scope, frames allocated: %zu, freed: %zu, alive: %zu\n",
-                g_allocations - before_alloc, g_frees - before_free,
-                (g_allocations - before_alloc) - (g_frees - before_free));
+    std::printf(
+        "managed: after the generator left scope, frames allocated: %zu, freed: %zu, alive: "
+        "%zu\n",
+        g_allocations - before_alloc, g_frees - before_free,
+        (g_allocations - before_alloc) - (g_frees - before_free));
 
     const std::size_t leak_alloc = g_allocations, leak_free = g_frees;
     std::coroutine_handle<> saved;
     {
         leaky l = forgotten();
-        saved = l.handle;  // kept only so that this program can clean up after the demonstration
+        saved = l.handle;  // kept only so that this program can clean up afterwards
     }  // leaky has no destructor: the frame outlives the object
     std::printf("leaky:   after the object left scope, frames alive: %zu\n",
                 (g_allocations - leak_alloc) - (g_frees - leak_free));
@@ -133,7 +140,8 @@ void show_misuse() {
     ++it;                 // runs to the end: it == g.end()
     std::printf("after the last value: finished = %s\n", it == g.end() ? "yes" : "no");
     try {
-        ++it;  // would resume a finished coroutine: undefined behaviour, so the iterator refuses
+        // Would resume a finished coroutine (undefined behaviour), so the iterator refuses.
+        ++it;
     } catch (const std::logic_error& e) {
         std::printf("advancing once more: std::logic_error: %s\n", e.what());
     }
@@ -144,10 +152,13 @@ int main(int argc, char** argv) {
     int steps = 3;
     int fib = 12;
     int even = 6;
-    book::cli::Parser cli("generators", "Shows a generator's control transfer, a lazy pipeline and frame ownership.");
+    book::cli::Parser cli(
+        "generators",
+        "Shows a generator's control transfer, a lazy pipeline and frame ownership.");
     cli.option("steps", steps, 0, 20, "values the traced generator yields")
         .option("fib", fib, 1, 90, "Fibonacci numbers to print (90 fits in 64 bits)")
-        .option("even", even, 1, 30, "even Fibonacci numbers the pipeline takes (30 fits in 64 bits)");
+        .option("even", even, 1, 30,
+                "even Fibonacci numbers the pipeline takes (30 fits in 64 bits)");
     cli.parse(argc, argv);
 
     std::printf("== control transfer\n");

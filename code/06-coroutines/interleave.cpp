@@ -36,10 +36,12 @@ double ms_since_start(scheduler::clock::time_point t) {
     return std::chrono::duration<double, std::milli>(t - g_start).count();
 }
 
-// Every line says when, which task, and what; it also checks that every task runs on the first thread.
+// Every line says when, which task, and what; it also checks that every task runs on the first
+// thread.
 void log(const std::string& who, const std::string& what) {
     if (std::this_thread::get_id() != g_first_thread) g_other_thread_seen = true;
-    std::printf("%8.3f ms  %-11s %s\n", ms_since_start(scheduler::clock::now()), who.c_str(), what.c_str());
+    std::printf("%8.3f ms  %-11s %s\n", ms_since_start(scheduler::clock::now()), who.c_str(),
+                what.c_str());
 }
 
 // [tasks]
@@ -68,8 +70,10 @@ task<> checksum(std::string who, int slices, int work_per_slice) {
     std::uint64_t h = 1469598103934665603ULL;
     for (int s = 1; s <= slices; ++s) {
         const auto begin = scheduler::clock::now();
-        for (int i = 0; i < work_per_slice; ++i) h = (h ^ static_cast<std::uint64_t>(i)) * 1099511628211ULL;
-        g_work_ms += std::chrono::duration<double, std::milli>(scheduler::clock::now() - begin).count();
+        for (int i = 0; i < work_per_slice; ++i)
+            h = (h ^ static_cast<std::uint64_t>(i)) * 1099511628211ULL;
+        g_work_ms +=
+            std::chrono::duration<double, std::milli>(scheduler::clock::now() - begin).count();
         log(who, "computed slice " + std::to_string(s) + " of " + std::to_string(slices));
         co_await book::coro::yield();
     }
@@ -85,19 +89,24 @@ int main(int argc, char** argv) {
     int slices = 8;
     int work = 700'000;
     std::string csv;
-    book::cli::Parser cli("interleave", "Runs three coroutine tasks interleaved on one thread and prints the timeline.");
+    book::cli::Parser cli(
+        "interleave",
+        "Runs three coroutine tasks interleaved on one thread and prints the timeline.");
     cli.option("requests", requests, 1, 20, "requests each downloader makes")
-        .option("sleep-ms", sleep_ms, 1, 100, "how long downloader A's request waits (B's waits 1.5 times as long)")
+        .option("sleep-ms", sleep_ms, 1, 100,
+                "how long downloader A's request waits (B's waits 1.5 times as long)")
         .option("slices", slices, 1, 50, "slices of the checksum computation")
         .option("work", work, 1, 10'000'000, "loop iterations per checksum slice")
-        .option("csv", csv, "write the timeline (running and sleeping intervals) to this CSV file");
+        .option("csv", csv,
+                "write the timeline (running and sleeping intervals) to this CSV file");
     cli.parse(argc, argv);
 
     // [run]
     scheduler s;
     s.enable_trace();
     s.spawn(downloader("download A", requests, sleep_ms), "download A");
-    s.spawn(downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2), "download B");
+    s.spawn(downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2),
+            "download B");
     s.spawn(checksum("checksum", slices, work), "checksum");
     std::printf("== timeline (time since run() started, task, event)\n");
     g_start = scheduler::clock::now();
@@ -110,16 +119,21 @@ int main(int argc, char** argv) {
     std::printf("tasks finished: 3 of 3\n");
     std::printf("threads used: %d\n", g_other_thread_seen ? 2 : 1);
     std::printf("times a task was resumed: %zu\n", s.trace().size());
-    std::printf("every sleep lasted at least as long as asked: %s\n", g_woke_early ? "no" : "yes");
-    std::printf("one after another, the sleeps and the computing would take %.1f ms; interleaved, everything took %.1f ms\n",
-                g_slept_ms + g_work_ms, wall_ms);
+    std::printf("every sleep lasted at least as long as asked: %s\n",
+                g_woke_early ? "no" : "yes");
+    std::printf(
+        "one after another, the sleeps and the computing would take %.1f ms; interleaved, "
+        "everything took %.1f ms\n",
+        g_slept_ms + g_work_ms, wall_ms);
 
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "task,kind,begin_ms,end_ms\n";
         for (const auto& sl : s.trace())
-            out << s.name(sl.task_id) << ",run," << ms_since_start(sl.begin) << ',' << ms_since_start(sl.end) << '\n';
-        for (const auto& iv : g_sleeps) out << iv.task << ',' << iv.kind << ',' << iv.begin_ms << ',' << iv.end_ms << '\n';
+            out << s.name(sl.task_id) << ",run," << ms_since_start(sl.begin) << ','
+                << ms_since_start(sl.end) << '\n';
+        for (const auto& iv : g_sleeps)
+            out << iv.task << ',' << iv.kind << ',' << iv.begin_ms << ',' << iv.end_ms << '\n';
         if (!out) {
             std::fprintf(stderr, "interleave: could not write %s\n", csv.c_str());
             return 1;

@@ -18,7 +18,8 @@
 namespace book::coro {
 
 /**
- * @brief Runs many tasks on the calling thread, switching between them only where they `co_await`.
+ * @brief Runs many tasks on the calling thread, switching between them only where they
+ * `co_await`.
  *
  * This is concurrency without parallelism: every task is in progress at once,
  * but only one runs at any instant, on the one thread that called run(). A
@@ -36,12 +37,16 @@ namespace book::coro {
  * run() repeats three named phases until nothing is left:
  * 1. wake_expired_timers(): move every sleeper whose deadline has passed to the ready queue;
  * 2. run_ready(): resume the waiter at the head of the ready queue, until it next suspends;
- * 3. idle_until_next_timer(): when nothing is ready, wait (or, in simulated time, jump) to the earliest deadline.
+ * 3. idle_until_next_timer(): when nothing is ready, wait (or, in simulated time, jump)
+ *    to the earliest deadline.
  *
  * @code
+ * book::coro::task<> nap() { co_await book::coro::sleep_for(std::chrono::milliseconds(5)); }
+ * book::coro::task<> polite() { co_await book::coro::yield(); }
+ *
  * book::coro::scheduler s;
- * s.spawn([]() -> book::coro::task<> { co_await book::coro::sleep_for(std::chrono::milliseconds(5)); }(), "sleeper");
- * s.spawn([]() -> book::coro::task<> { co_await book::coro::yield(); }(), "yielder");
+ * s.spawn(nap(), "sleeper");
+ * s.spawn(polite(), "yielder");
  * s.run();  // both finish; the yielder first
  * @endcode
  *
@@ -54,37 +59,47 @@ class scheduler {
 public:
     /// The clock of deadlines.
     using clock = std::chrono::steady_clock;
+    /// A point in time on that clock.
+    using time_point = std::chrono::steady_clock::time_point;
+    /// A length of time on that clock.
+    using duration = std::chrono::steady_clock::duration;
 
-    /// Whether time is the real clock or advances only when every task is waiting (for deterministic tests).
+    /// Whether time is the real clock or advances only when every task is waiting (for
+    /// deterministic tests).
     enum class time_mode {
         real,      ///< sleep_for() really waits
         simulated  ///< when nothing is ready, the clock jumps to the next deadline at once
     };
 
-    /// A suspended coroutine and the task it belongs to: what a queue of waiting coroutines holds.
+    /// A suspended coroutine and the task it belongs to: what a queue of waiting coroutines
+    /// holds.
     struct waiter {
         std::coroutine_handle<> handle;  ///< the coroutine to resume
         std::size_t task_id;             ///< the spawned task it is part of
     };
 
-    /// One uninterrupted stretch during which a task held the thread (recorded when tracing is on).
+    /// One uninterrupted stretch during which a task held the thread (recorded when tracing is
+    /// on).
     struct slice {
-        std::size_t task_id;      ///< which task ran
-        clock::time_point begin;  ///< when it was resumed
-        clock::time_point end;    ///< when it suspended or finished
+        std::size_t task_id;  ///< which task ran
+        time_point begin;     ///< when it was resumed
+        time_point end;       ///< when it suspended or finished
     };
 
     /// A scheduler whose clock is real or simulated.
-    explicit scheduler(time_mode mode = time_mode::real) : mode_(mode), simulated_now_(clock::now()) {}
+    explicit scheduler(time_mode mode = time_mode::real)
+        : mode_(mode), simulated_now_(clock::now()) {}
     scheduler(const scheduler&) = delete;
     scheduler& operator=(const scheduler&) = delete;
 
-    /// Takes ownership of @p t and queues it to start; returns its id (0, 1, 2, ... in spawn order).
+    /// Takes ownership of @p t and queues it to start; returns its id (0, 1, 2, ... in spawn
+    /// order).
     std::size_t spawn(task<> t, std::string name = {}) {
         if (!t.handle()) throw std::invalid_argument("scheduler::spawn: empty task");
         const std::size_t id = tasks_.size();
         ready_.push_back({t.handle(), id});
-        tasks_.push_back({std::move(t), name.empty() ? "task " + std::to_string(id) : std::move(name)});
+        tasks_.push_back(
+            {std::move(t), name.empty() ? "task " + std::to_string(id) : std::move(name)});
         return id;
     }
 
@@ -105,7 +120,8 @@ public:
                 idle_until_next_timer();
             }
             // [/run-loop]
-        } catch (...) {  // only the scheduler's own failures get here; tasks' exceptions stay in their promises
+        } catch (...) {
+            // Only the scheduler's own failures get here; tasks' exceptions stay in their promises.
             current_ = outer;
             running_ = false;
             throw;
@@ -119,7 +135,9 @@ public:
     static scheduler* current() noexcept { return current_; }
 
     /// Now, on this scheduler's clock (real or simulated).
-    clock::time_point now() const { return mode_ == time_mode::simulated ? simulated_now_ : clock::now(); }
+    time_point now() const {
+        return mode_ == time_mode::simulated ? simulated_now_ : clock::now();
+    }
 
     /// The id of the task that holds the thread (valid inside a task).
     std::size_t current_task() const noexcept { return running_task_; }
@@ -134,28 +152,33 @@ public:
     const std::vector<slice>& trace() const noexcept { return trace_; }
 
     // [waiters]
-    /// Wraps the suspending coroutine @p h as a waiter of the current task (call from await_suspend).
+    /// Wraps the suspending coroutine @p h as a waiter of the current task (call from
+    /// await_suspend).
     waiter park(std::coroutine_handle<> h) const noexcept { return {h, running_task_}; }
 
     /// Makes @p w ready: it will run after everything already in the ready queue.
     void wake(waiter w) { ready_.push_back(w); }
 
     /// Makes @p w ready at @p deadline.
-    void wake_at(clock::time_point deadline, waiter w) { timers_.push({deadline, next_timer_seq_++, w}); }
+    void wake_at(time_point deadline, waiter w) {
+        timers_.push({deadline, next_timer_seq_++, w});
+    }
     // [/waiters]
 
     /// Awaitable: go to the back of the ready queue, letting every other ready task run first.
     auto yield() noexcept { return yield_awaiter{*this}; }
 
     /// Awaitable: suspend until @p deadline; does not suspend when it has already passed.
-    auto sleep_until(clock::time_point deadline) { return sleep_awaiter{*this, deadline}; }
+    auto sleep_until(time_point deadline) { return sleep_awaiter{*this, deadline}; }
 
-    /// Awaitable: suspend until @p d has passed on this scheduler's clock; other tasks run meanwhile.
-    auto sleep_for(clock::duration d) { return sleep_awaiter{*this, now() + d}; }
+    /// Awaitable: suspend until @p d has passed on this scheduler's clock; other tasks run
+    /// meanwhile.
+    auto sleep_for(duration d) { return sleep_awaiter{*this, now() + d}; }
 
 private:
     // [awaiters]
-    // co_await s.yield(): always suspend, and queue the suspended coroutine behind everyone else.
+    // co_await s.yield(): always suspend, and queue the suspended coroutine behind everyone
+    // else.
     struct yield_awaiter {
         scheduler& s;
         bool await_ready() const noexcept { return false; }
@@ -165,7 +188,7 @@ private:
     // co_await s.sleep_until(t): suspend unless t has passed, and file the coroutine under t.
     struct sleep_awaiter {
         scheduler& s;
-        clock::time_point deadline;
+        time_point deadline;
         bool await_ready() const { return deadline <= s.now(); }
         void await_suspend(std::coroutine_handle<> h) { s.wake_at(deadline, s.park(h)); }
         void await_resume() const noexcept {}
@@ -177,10 +200,12 @@ private:
         std::string name;
     };
     struct timer {
-        clock::time_point deadline;
+        time_point deadline;
         std::size_t seq;  // keeps equal deadlines first-come first-served
         waiter w;
-        bool operator>(const timer& o) const { return deadline != o.deadline ? deadline > o.deadline : seq > o.seq; }
+        bool operator>(const timer& o) const {
+            return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
+        }
     };
 
     void wake_expired_timers() {
@@ -222,18 +247,20 @@ private:
         for (auto& o : tasks_) {
             if (o.t.handle()) {
                 stuck += (stuck.empty() ? "" : ", ") + o.name;
-                o.t = task<>{};  // destroying a suspended frame is allowed, and frees its locals
+                o.t =
+                    task<>{};  // destroying a suspended frame is allowed, and frees its locals
             }
         }
         if (auto e = std::exchange(first_error_, nullptr)) std::rethrow_exception(e);
         if (!stuck.empty())
-            throw std::logic_error("scheduler::run: suspended with nothing left to wake them: " + stuck);
+            throw std::logic_error(
+                "scheduler::run: suspended with nothing left to wake them: " + stuck);
     }
 
     inline static thread_local scheduler* current_ = nullptr;
 
     time_mode mode_;
-    clock::time_point simulated_now_;
+    time_point simulated_now_;
     std::vector<owned_task> tasks_;
     std::deque<waiter> ready_;
     std::priority_queue<timer, std::vector<timer>, std::greater<>> timers_;
@@ -255,7 +282,10 @@ inline scheduler& current_scheduler(const char* what) {
 /// Awaitable: `co_await yield()` lets every other ready task of the running scheduler go first.
 inline auto yield() { return detail::current_scheduler("yield").yield(); }
 
-/// Awaitable: `co_await sleep_for(d)` suspends the calling task for @p d on the running scheduler.
-inline auto sleep_for(scheduler::clock::duration d) { return detail::current_scheduler("sleep_for").sleep_for(d); }
+/// Awaitable: `co_await sleep_for(d)` suspends the calling task for @p d on the running
+/// scheduler.
+inline auto sleep_for(scheduler::duration d) {
+    return detail::current_scheduler("sleep_for").sleep_for(d);
+}
 
 }  // namespace book::coro

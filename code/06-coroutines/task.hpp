@@ -15,21 +15,25 @@ class task;
 
 namespace detail {
 
-// What every task promise shares: who to resume when the task finishes, and a failure to pass on.
+// What every task promise shares: who to resume when the task finishes, and a failure to pass
+// on.
 struct task_promise_base {
     std::coroutine_handle<> continuation{};
     std::exception_ptr error;
 
     // [final-awaiter]
-    // Leaving the body: hand the thread straight to the awaiting coroutine (symmetric transfer).
-    // Returning a handle from await_suspend makes the compiler jump to it instead of calling
-    // resume() from inside this frame, so a chain of N awaits does not nest N calls on the stack.
+    // Leaving the body: hand the thread straight to the awaiting coroutine (symmetric
+    // transfer). Returning a handle from await_suspend makes the compiler jump to it instead of
+    // calling resume() from inside this frame, so a chain of N awaits does not nest N calls on
+    // the stack.
     struct final_awaiter {
         bool await_ready() const noexcept { return false; }
         template <class Promise>
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+        std::coroutine_handle<> await_suspend(
+            std::coroutine_handle<Promise> self) const noexcept {
             if (auto next = self.promise().continuation) return next;
-            return std::noop_coroutine();  // nobody awaits us: return to whoever called resume()
+            // Nobody awaits us: return to whoever called resume().
+            return std::noop_coroutine();
         }
         void await_resume() const noexcept {}
     };
@@ -48,13 +52,12 @@ struct task_promise : task_promise_base {
     std::optional<T> value;
     task<T> get_return_object() noexcept;
     template <class U>
-        requires std::is_convertible_v<U&&, T>
-    void return_value(U&& v) {
-        value.emplace(std::forward<U>(v));
-    }
+    requires std::is_convertible_v<U&&, T>
+    void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
     T result() {
         rethrow_if_failed();
-        if (!value) throw std::logic_error("task: result() asked of a task that has not finished");
+        if (!value)
+            throw std::logic_error("task: result() asked of a task that has not finished");
         return std::move(*value);
     }
 };
@@ -117,7 +120,8 @@ public:
     /// Destroys the frame, whether the body finished or not.
     ~task() { reset(); }
 
-    /// Suspends the awaiting coroutine, runs this task, and resumes the awaiter with its result.
+    /// Suspends the awaiting coroutine, runs this task, and resumes the awaiter with its
+    /// result.
     auto operator co_await() && noexcept { return awaiter{handle_}; }
     /// Same as the rvalue form, for a task held in a named variable.
     auto operator co_await() & noexcept { return awaiter{handle_}; }
@@ -128,7 +132,8 @@ public:
     bool done() const noexcept { return !handle_ || handle_.done(); }
     /// The result of a finished task: its value, or the exception its body threw, rethrown.
     T result() {
-        if (!handle_ || !handle_.done()) throw std::logic_error("task: result() asked of a task that has not finished");
+        if (!handle_ || !handle_.done())
+            throw std::logic_error("task: result() asked of a task that has not finished");
         return handle_.promise().result();
     }
 
@@ -182,7 +187,9 @@ template <class T>
 T run_to_completion(task<T> t) {
     if (!t.handle()) throw std::logic_error("run_to_completion: empty task");
     t.handle().resume();
-    if (!t.done()) throw std::logic_error("run_to_completion: the task suspended waiting for something nobody will resume");
+    if (!t.done())
+        throw std::logic_error(
+            "run_to_completion: the task suspended waiting for something nobody will resume");
     return t.result();
 }
 

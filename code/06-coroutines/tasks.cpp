@@ -69,13 +69,16 @@ public:
     struct promise_type {
         std::coroutine_handle<> continuation;
         T value{};
-        nested_task get_return_object() { return nested_task{std::coroutine_handle<promise_type>::from_promise(*this)}; }
+        nested_task get_return_object() {
+            return nested_task{std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
         std::suspend_always initial_suspend() noexcept { return {}; }
         auto final_suspend() noexcept {
             struct resume_caller {
                 bool await_ready() noexcept { return false; }
                 void await_suspend(std::coroutine_handle<promise_type> self) noexcept {
-                    if (auto c = self.promise().continuation) c.resume();  // a call: the stack grows
+                    if (auto c = self.promise().continuation)
+                        c.resume();  // a call: the stack grows
                 }
                 void await_resume() noexcept {}
             };
@@ -180,22 +183,24 @@ std::string run_in_child(bool symmetric, int depth, std::size_t stack_bytes) {
         if (pthread_create(&thread, &attr, body, &j) != 0) _exit(3);
         pthread_join(thread, nullptr);
         char line[128];
-        const int len = std::snprintf(line, sizeof line, "completed: result %llu, stack used %zu bytes",
-                                      static_cast<unsigned long long>(j.result.value), j.result.stack_bytes);
+        const int len = std::snprintf(
+            line, sizeof line, "completed: result %llu, stack used %zu bytes",
+            static_cast<unsigned long long>(j.result.value), j.result.stack_bytes);
         if (write(fds[1], line, static_cast<std::size_t>(len)) != len) _exit(4);
         _exit(0);
     }
     close(fds[1]);
     std::string text;
     char buf[256];
-    for (ssize_t got; (got = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(got));
+    for (ssize_t got; (got = read(fds[0], buf, sizeof buf)) > 0;)
+        text.append(buf, static_cast<std::size_t>(got));
     close(fds[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFSIGNALED(status))
-        return "crashed: killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
-               "): the stack overflowed";
+        return "crashed: killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+               strsignal(WTERMSIG(status)) + "): the stack overflowed";
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return text;
     return "crashed: child exited with status " + std::to_string(WEXITSTATUS(status)) +
            " (a sanitizer reports a stack overflow this way)";
@@ -205,9 +210,13 @@ std::string run_in_child(bool symmetric, int depth, std::size_t stack_bytes) {
 int main(int argc, char** argv) {
     int depth = 100'000;
     int stack_kib = 1024;
-    book::cli::Parser cli("tasks", "Shows co_await between tasks and measures the stack a deep chain of awaits uses.");
-    cli.option("depth", depth, 1, 1'000'000, "length of the deep co_await chain run in a child process")
-        .option("stack-kib", stack_kib, 64, 65536, "stack size of the thread that runs the deep chain, in KiB");
+    book::cli::Parser cli(
+        "tasks",
+        "Shows co_await between tasks and measures the stack a deep chain of awaits uses.");
+    cli.option("depth", depth, 1, 1'000'000,
+               "length of the deep co_await chain run in a child process")
+        .option("stack-kib", stack_kib, 64, 65536,
+                "stack size of the thread that runs the deep chain, in KiB");
     cli.parse(argc, argv);
 
     std::printf("== control transfer\n");
@@ -220,18 +229,22 @@ int main(int argc, char** argv) {
     std::printf("== exception through co_await\n");
     std::printf("%s\n", book::coro::run_to_completion(catcher()).c_str());
 
-    std::printf("== stack used by a chain of co_await (bytes from the caller to the deepest coroutine)\n");
+    std::printf(
+        "== stack used by a chain of co_await (bytes from the caller to the deepest "
+        "coroutine)\n");
     std::printf("%8s %22s %22s\n", "depth", "symmetric transfer", "nested resume()");
     for (int d : {10, 100, 1000}) {
         const chain_result s = run_chain(true, d), n = run_chain(false, d);
-        if (s.value != static_cast<std::uint64_t>(d) || n.value != static_cast<std::uint64_t>(d)) {
+        if (s.value != static_cast<std::uint64_t>(d) ||
+            n.value != static_cast<std::uint64_t>(d)) {
             std::fprintf(stderr, "tasks: a chain of depth %d returned a wrong result\n", d);
             return 1;
         }
         std::printf("%8d %22zu %22zu\n", d, s.stack_bytes, n.stack_bytes);
     }
 
-    std::printf("== a chain of depth %d on a %d KiB stack, each in a child process\n", depth, stack_kib);
+    std::printf("== a chain of depth %d on a %d KiB stack, each in a child process\n", depth,
+                stack_kib);
     const std::size_t stack_bytes = static_cast<std::size_t>(stack_kib) * 1024;
     std::printf("symmetric transfer: %s\n", run_in_child(true, depth, stack_bytes).c_str());
     std::printf("nested resume():    %s\n", run_in_child(false, depth, stack_bytes).c_str());

@@ -70,7 +70,9 @@ TEST_CASE("sleepers wake in deadline order, in simulated time") {
     s.spawn(sleeper(log, "10 again", 10));
     s.run();
     CHECK(log == std::vector<std::string>{"10", "10 again", "20", "30"});
-    SUBCASE("and simulated time advanced exactly to the last deadline") { CHECK(s.now() - start == milliseconds(30)); }
+    SUBCASE("and simulated time advanced exactly to the last deadline") {
+        CHECK(s.now() - start == milliseconds(30));
+    }
 }
 
 TEST_CASE("a ready task runs before a sleeper whose deadline has not come") {

@@ -62,12 +62,14 @@ TEST_CASE("a task does not start until it is awaited or run") {
 TEST_CASE("awaiting a task runs it and resumes the awaiter with its value") {
     std::vector<std::string> log;
     CHECK(run_to_completion(adds_one(log, 41)) == 42);
-    CHECK(log == std::vector<std::string>{"adds_one starts", "value runs", "adds_one resumed with 41"});
+    CHECK(log == std::vector<std::string>{"adds_one starts", "value runs",
+                                          "adds_one resumed with 41"});
 }
 
 TEST_CASE("an exception thrown in a task propagates out of co_await") {
     SUBCASE("through one awaiting level to the caller") {
-        CHECK_THROWS_WITH_AS(run_to_completion(passes_through()), "deep failure", std::runtime_error);
+        CHECK_THROWS_WITH_AS(run_to_completion(passes_through()), "deep failure",
+                             std::runtime_error);
     }
     SUBCASE("and can be caught by the awaiting coroutine") {
         auto catcher = []() -> task<std::string> {
@@ -86,7 +88,8 @@ TEST_CASE("an exception thrown in a task propagates out of co_await") {
 }
 
 TEST_CASE("a chain of awaits returns through every level") {
-    // 1000 levels fit in the stack even where the transfer is not a tail call (-O0, sanitizers).
+    // 1000 levels fit in the stack even where the transfer is not a tail call (-O0,
+    // sanitizers).
     CHECK(run_to_completion(chain(1000)) == 1000);
 }
 

@@ -27,16 +27,19 @@ public:
         if (capacity == 0) throw std::invalid_argument("channel: capacity must be at least 1");
     }
 
-    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if closed.
+    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if
+    /// closed.
     task<> send(T value) {
-        // A loop, not an if: when we are woken, another sender may have taken the free slot first.
+        // A loop, not an if: when we are woken, another sender may have taken the free slot
+        // first.
         while (buffer_.size() >= capacity_ && !closed_) co_await wait_in{sched_, senders_};
         if (closed_) throw std::logic_error("channel: send on a closed channel");
         buffer_.push_back(std::move(value));
         wake_one(receivers_);
     }
 
-    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty when closed and drained.
+    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty
+    /// when closed and drained.
     task<std::optional<T>> receive() {
         while (buffer_.empty() && !closed_) co_await wait_in{sched_, receivers_};
         if (buffer_.empty()) co_return std::nullopt;

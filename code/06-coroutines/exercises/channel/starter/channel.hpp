@@ -27,7 +27,8 @@ public:
         if (capacity == 0) throw std::invalid_argument("channel: capacity must be at least 1");
     }
 
-    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if closed.
+    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if
+    /// closed.
     task<> send(T value) {
         // TODO: while the buffer is full (and the channel open), suspend in senders_.
         // TODO: a closed channel rejects the value with std::logic_error.
@@ -36,7 +37,8 @@ public:
         co_return;
     }
 
-    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty when closed and drained.
+    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty
+    /// when closed and drained.
     task<std::optional<T>> receive() {
         // TODO: while the buffer is empty and the channel open, suspend in receivers_.
         if (buffer_.empty()) co_return std::nullopt;

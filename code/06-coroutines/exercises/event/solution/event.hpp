@@ -9,7 +9,8 @@
 
 namespace book::coro::exercises {
 
-/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in the order it waited.
+/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in
+/// the order it waited.
 class event {
 public:
     /// An event whose waiters are woken through scheduler @p s.
@@ -20,8 +21,11 @@ public:
         event& ev;
         // Already set: no suspension at all, the awaiting coroutine simply goes on.
         bool await_ready() const noexcept { return ev.set_; }
-        // Not set: the coroutine is now suspended; file it so that set() can hand it to the scheduler.
-        void await_suspend(std::coroutine_handle<> h) { ev.waiters_.push_back(ev.sched_.park(h)); }
+        // Not set: the coroutine is now suspended; file it so that set() can hand it to the
+        // scheduler.
+        void await_suspend(std::coroutine_handle<> h) {
+            ev.waiters_.push_back(ev.sched_.park(h));
+        }
         void await_resume() const noexcept {}
     };
 
@@ -31,7 +35,8 @@ public:
     /// Sets the event and wakes every waiting task (through the scheduler's ready queue).
     void set() {
         set_ = true;
-        // Waking means queueing, not resuming here: the setter keeps running until its own next co_await.
+        // Waking means queueing, not resuming here: the setter keeps running until its own next
+        // co_await.
         for (const auto& w : std::exchange(waiters_, {})) sched_.wake(w);
     }
 

@@ -8,7 +8,8 @@
 
 namespace book::coro::exercises {
 
-/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in the order it waited.
+/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in
+/// the order it waited.
 class event {
 public:
     /// An event whose waiters are woken through scheduler @p s.
