@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -33,7 +34,9 @@ using std::chrono::microseconds;
 class Device {
 public:
     Device() : fd_(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)) {
-        if (fd_ < 0) throw std::runtime_error(std::string("timerfd_create: ") + std::strerror(errno));
+        if (fd_ < 0)
+            throw std::runtime_error(std::string("timerfd_create: ") +
+                                     std::strerror(errno));
     }
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
@@ -43,12 +46,15 @@ public:
         itimerspec when{};
         when.it_value.tv_sec = static_cast<time_t>(latency.count() / 1'000'000);
         when.it_value.tv_nsec = static_cast<long>(latency.count() % 1'000'000) * 1000;
-        if (timerfd_settime(fd_, 0, &when, nullptr) != 0) throw std::runtime_error(std::string("timerfd_settime: ") + std::strerror(errno));
+        if (timerfd_settime(fd_, 0, &when, nullptr) != 0)
+            throw std::runtime_error(std::string("timerfd_settime: ") +
+                                     std::strerror(errno));
     }
     void wait_for_completion() {  // blocks until the request completes
         std::uint64_t expirations = 0;
         while (::read(fd_, &expirations, sizeof expirations) < 0)
-            if (errno != EINTR) throw std::runtime_error(std::string("read: ") + std::strerror(errno));
+            if (errno != EINTR)
+                throw std::runtime_error(std::string("read: ") + std::strerror(errno));
     }
     int fd() const { return fd_; }
 
@@ -64,7 +70,8 @@ struct Config {
     int reps = 7;
 };
 
-// What one task did: requests completed (or slices computed), a checksum, and the CPUs it found itself on.
+// What one task did: requests completed (or slices computed), a checksum,
+// and the CPUs it found itself on.
 struct TaskResult {
     int done = 0;
     std::uint64_t checksum = 0;
@@ -118,7 +125,8 @@ template <class Task>
 std::vector<TaskResult> thread_per_task(int tasks, Task task) {
     std::vector<TaskResult> results(static_cast<std::size_t>(tasks));
     std::vector<std::jthread> threads;
-    for (std::size_t t = 0; t < results.size(); ++t) threads.emplace_back([&, t] { results[t] = task(t); });
+    for (std::size_t t = 0; t < results.size(); ++t)
+        threads.emplace_back([&, t] { results[t] = task(t); });
     threads.clear();  // joins them all
     return results;
 }
@@ -133,14 +141,19 @@ std::vector<TaskResult> one_thread_polling(const Config& cfg) {
         watch[t] = {devices[t].fd(), POLLIN, 0};
     }
     for (std::size_t pending = n; pending > 0;) {
-        if (::poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+        if (::poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR)
+            throw std::runtime_error("poll failed");
         for (std::size_t t = 0; t < n; ++t) {
             if (!(watch[t].revents & POLLIN)) continue;
             devices[t].wait_for_completion();  // ready: returns at once
             ++results[t].done;
             results[t].note_cpu();
-            if (results[t].done < cfg.requests) devices[t].start_request(microseconds(cfg.latency_us));
-            else { watch[t].fd = -1; --pending; }  // poll ignores negative descriptors
+            if (results[t].done < cfg.requests)
+                devices[t].start_request(microseconds(cfg.latency_us));
+            else {
+                watch[t].fd = -1;
+                --pending;
+            }  // poll ignores negative descriptors
         }
     }
     return results;
@@ -153,14 +166,36 @@ double process_cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// One way of running the batch of tasks. time_once() runs it and returns the
+// wall time in milliseconds; it also records the CPU time the process used.
+struct Way {
+    Way(const char* n, std::function<std::vector<TaskResult>()> r) : name(n), run(std::move(r)) {}
+    double time_once() {
+        const double cpu_before = process_cpu_ms();
+        const auto start = book::measure::Clock::now();
+        last = run();
+        const double wall_ms = book::measure::seconds_since(start) * 1e3;
+        cpu_ms.push_back(process_cpu_ms() - cpu_before);
+        return wall_ms;
+    }
+    const char* name;
+    std::function<std::vector<TaskResult>()> run;
+    std::vector<double> cpu_ms;    // one per call, warm-up included
+    std::vector<TaskResult> last;  // what the last call's tasks did
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     Config cfg;
-    book::cli::Parser cli("overlap", "On one CPU, runs I/O-bound and CPU-bound tasks one after another and overlapped, and compares wall time.");
+    book::cli::Parser cli("overlap",
+                          "On one CPU, runs I/O-bound and CPU-bound tasks one after "
+                          "another and overlapped, and compares wall time.");
     cli.option("tasks", cfg.tasks, 1, 64, "tasks")
-        .option("requests", cfg.requests, 1, 1000, "I/O requests (or equal slices of computation) per task")
-        .option("latency-us", cfg.latency_us, 10, 100000, "latency of one I/O request, in microseconds")
+        .option("requests", cfg.requests, 1, 1000,
+                "I/O requests (or equal slices of computation) per task")
+        .option("latency-us", cfg.latency_us, 10, 100000,
+                "latency of one I/O request, in microseconds")
         .option("reps", cfg.reps, 1, 50, "measured repetitions, after one warm-up");
     cli.parse(argc, argv);
 
@@ -169,46 +204,47 @@ int main(int argc, char** argv) {
     const double rate = iterations_per_us();
 
     std::printf("== setup\n");
-    std::printf("CPUs in the affinity mask: %zu %s; everything below is confined to CPU %d\n", all.size(), format_cpus(all).c_str(), all.front());
-    std::printf("%d tasks; each makes %d requests of %.1f ms latency (I/O-bound) or computes for as long (CPU-bound)\n", cfg.tasks, cfg.requests,
-                cfg.latency_us / 1e3);
+    std::printf(
+        "CPUs in the affinity mask: %zu %s; everything below is confined to CPU %d\n",
+        all.size(), format_cpus(all).c_str(), all.front());
+    std::printf(
+        "%d tasks; each makes %d requests of %.1f ms latency (I/O-bound) or computes for "
+        "as long (CPU-bound)\n",
+        cfg.tasks, cfg.requests, cfg.latency_us / 1e3);
 
     // [measure]
-    struct Way { const char* name; std::function<std::vector<TaskResult>()> run; std::vector<double> cpu_ms; std::vector<TaskResult> last; };
+    const int n = cfg.tasks;
     auto io = [&](std::size_t) { return io_task(cfg); };
     auto cpu = [&](std::size_t id) { return cpu_task(cfg, id, rate); };
-    std::vector<Way> ways = {
-        {"I/O-bound, one after another", [&] { return one_after_another(cfg.tasks, io); }, {}, {}},
-        {"I/O-bound, a thread per task", [&] { return thread_per_task(cfg.tasks, io); }, {}, {}},
-        {"I/O-bound, one thread polling all", [&] { return one_thread_polling(cfg); }, {}, {}},
-        {"CPU-bound, one after another", [&] { return one_after_another(cfg.tasks, cpu); }, {}, {}},
-        {"CPU-bound, a thread per task", [&] { return thread_per_task(cfg.tasks, cpu); }, {}, {}},
-    };
+    std::vector<Way> ways;
+    ways.emplace_back("I/O-bound, one after another", [&] { return one_after_another(n, io); });
+    ways.emplace_back("I/O-bound, a thread per task", [&] { return thread_per_task(n, io); });
+    ways.emplace_back("I/O-bound, one thread polling all", [&] { return one_thread_polling(cfg); });
+    ways.emplace_back("CPU-bound, one after another", [&] { return one_after_another(n, cpu); });
+    ways.emplace_back("CPU-bound, a thread per task", [&] { return thread_per_task(n, cpu); });
     std::vector<book::measure::Contender> contenders;
-    for (Way& way : ways)
-        contenders.push_back({way.name, [&way] {
-                                  const double cpu0 = process_cpu_ms();
-                                  const auto start = book::measure::Clock::now();
-                                  way.last = way.run();
-                                  const double wall = book::measure::seconds_since(start) * 1e3;
-                                  way.cpu_ms.push_back(process_cpu_ms() - cpu0);
-                                  return wall;
-                              }});
+    for (Way& way : ways) contenders.push_back({way.name, [&way] { return way.time_once(); }});
     const auto wall = book::measure::interleaved(contenders, 1, cfg.reps);
     // [/measure]
 
-    std::printf("== wall time and CPU time of the whole batch (ms; median, min..max of %d)\n", cfg.reps);
+    std::printf(
+        "== wall time and CPU time of the whole batch (ms; median, min..max of %d)\n",
+        cfg.reps);
     std::printf("%-34s %8s  %-17s %8s\n", "how", "wall", "min..max", "CPU");
     for (std::size_t i = 0; i < ways.size(); ++i) {
         ways[i].cpu_ms.erase(ways[i].cpu_ms.begin());  // the warm-up
         char range[40];
         std::snprintf(range, sizeof range, "(%.1f..%.1f)", wall[i].min, wall[i].max);
-        std::printf("%-34s %8.1f  %-17s %8.1f\n", ways[i].name, wall[i].median, range, book::measure::summarize(ways[i].cpu_ms).median);
+        std::printf("%-34s %8.1f  %-17s %8.1f\n", ways[i].name, wall[i].median, range,
+                    book::measure::summarize(ways[i].cpu_ms).median);
     }
     std::printf("== speedup over one after another (ratio of medians)\n");
-    std::printf("I/O-bound, a thread per task:      %.2f\n", wall[0].median / wall[1].median);
-    std::printf("I/O-bound, one thread polling all: %.2f\n", wall[0].median / wall[2].median);
-    std::printf("CPU-bound, a thread per task:      %.2f\n", wall[3].median / wall[4].median);
+    std::printf("I/O-bound, a thread per task:      %.2f\n",
+                wall[0].median / wall[1].median);
+    std::printf("I/O-bound, one thread polling all: %.2f\n",
+                wall[0].median / wall[2].median);
+    std::printf("CPU-bound, a thread per task:      %.2f\n",
+                wall[3].median / wall[4].median);
 
     std::printf("== checks\n");
     std::vector<int> seen;
@@ -221,7 +257,8 @@ int main(int argc, char** argv) {
                 if (std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
         }
         complete = complete && done == cfg.tasks * cfg.requests;
-        std::printf("%-34s %d of %d requests or slices completed\n", way.name, done, cfg.tasks * cfg.requests);
+        std::printf("%-34s %d of %d requests or slices completed\n", way.name, done,
+                    cfg.tasks * cfg.requests);
     }
     std::sort(seen.begin(), seen.end());
     std::uint64_t seq = 0, par = 0;

@@ -47,7 +47,8 @@ struct Timing {
     std::uint64_t checksum = 0;
 };
 
-Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chunks, std::uint64_t chunk_iterations) {
+Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chunks,
+                   std::uint64_t chunk_iterations) {
     Timing t;
     const double cpu_start = process_cpu_ms();
     const auto start = book::measure::Clock::now();
@@ -65,7 +66,8 @@ Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chu
                 partial[i] = sum;
             });
     }  // joined
-    for (std::uint64_t p : partial) t.checksum += p;  // the same total for any number of threads
+    for (std::uint64_t p : partial)
+        t.checksum += p;  // the same total for any number of threads
     t.total_ms = book::measure::seconds_since(start) * 1e3;
     t.cpu_ms = process_cpu_ms() - cpu_start;
     return t;
@@ -75,37 +77,74 @@ Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chu
 // Every sample of one contender, with its side measurements.
 struct Series {
     std::vector<double> serial_ms;
-    std::vector<double> cpus_busy;  // CPU time / wall time: how many CPUs the run kept busy on average
+    // CPU time / wall time: how many CPUs the run kept busy on average
+    std::vector<double> cpus_busy;
     std::uint64_t checksum = 0;
 };
+
+// One line of a results table: n threads against the one-thread time t1.
+struct Row {
+    int threads = 0;
+    double t1 = 0;                  // median time of the same problem on one thread (ms)
+    book::measure::Summary tn;      // time on `threads` threads (ms)
+    double serial_fraction = 0;     // measured
+    double predicted = 0;           // by the law
+    double cpus_busy = 0;           // median CPU time / wall time of the n-thread runs
+    double speedup() const { return book::cvp::speedup(t1, tn.median); }
+    double speedup_low() const { return book::cvp::speedup(t1, tn.max); }
+    double speedup_high() const { return book::cvp::speedup(t1, tn.min); }
+};
+
+void print_table(const std::vector<Row>& rows, const char* law, int cpus) {
+    std::printf("threads  1 thread ms  n threads ms (min..max)     CPUs busy  serial fraction"
+                "  speedup (min..max)    %s, min(n,%d) CPUs\n", law, cpus);
+    for (const Row& r : rows)
+        std::printf("%7d  %11.1f  %12.1f (%6.1f..%6.1f)  %9.2f  %15.3f  %7.2f (%4.2f..%4.2f)  %9.2f\n",
+                    r.threads, r.t1, r.tn.median, r.tn.min, r.tn.max, r.cpus_busy,
+                    r.serial_fraction, r.speedup(), r.speedup_low(), r.speedup_high(),
+                    r.predicted);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     Config cfg;
-    book::cli::Parser cli("scaling", "Measures speedup for 1..N threads and compares it with Amdahl's and Gustafson's laws.");
-    cli.option("serial-ms", cfg.serial_ms, 1, 10000, "serial part, in milliseconds of computation")
-        .option("parallel-ms", cfg.parallel_ms, 1, 100000, "parallel part of the fixed problem, in milliseconds on one thread")
-        .option("scaled-ms", cfg.scaled_ms, 1, 10000, "parallel work per thread of the scaled problem, in milliseconds")
-        .option("chunks", cfg.chunks, 1, 100000, "pieces the fixed problem's parallel part is cut into")
+    book::cli::Parser cli("scaling",
+                          "Measures speedup for 1..N threads and compares it with Amdahl's "
+                          "and Gustafson's laws.");
+    cli.option("serial-ms", cfg.serial_ms, 1, 10000,
+               "serial part, in milliseconds of computation")
+        .option("parallel-ms", cfg.parallel_ms, 1, 100000,
+                "parallel part of the fixed problem, in milliseconds on one thread")
+        .option("scaled-ms", cfg.scaled_ms, 1, 10000,
+                "parallel work per thread of the scaled problem, in milliseconds")
+        .option("chunks", cfg.chunks, 1, 100000,
+                "pieces the fixed problem's parallel part is cut into")
         .option("reps", cfg.reps, 1, 50, "measured repetitions, after one warm-up")
-        .option("max-threads", cfg.max_threads, 0, 1024, "largest thread count (0: twice the CPUs in the affinity mask)")
+        .option("max-threads", cfg.max_threads, 0, 1024,
+                "largest thread count (0: twice the CPUs in the affinity mask)")
         .option("csv", cfg.csv, "CSV file for the figures");
     cli.parse(argc, argv);
 
     // [setup]
     const std::vector<int> cpus = allowed_cpus();
     const int p = static_cast<int>(cpus.size());
-    const std::vector<int> counts = thread_counts(p, cfg.max_threads > 0 ? cfg.max_threads : 2 * p);
+    const std::vector<int> counts =
+        thread_counts(p, cfg.max_threads > 0 ? cfg.max_threads : 2 * p);
     const double rate = iterations_per_us();
-    const auto iterations = [&](double ms) { return static_cast<std::uint64_t>(rate * ms * 1000); };
+    const auto iterations = [&](double ms) {
+        return static_cast<std::uint64_t>(rate * ms * 1000);
+    };
     const auto fixed_chunks = static_cast<std::size_t>(cfg.chunks);
     const std::uint64_t fixed_chunk_iterations = iterations(cfg.parallel_ms) / fixed_chunks;
     const std::size_t scaled_chunks_per_thread = 16;
-    const std::uint64_t scaled_chunk_iterations = iterations(cfg.scaled_ms) / scaled_chunks_per_thread;
+    const std::uint64_t scaled_chunk_iterations =
+        iterations(cfg.scaled_ms) / scaled_chunks_per_thread;
     std::printf("== CPUs\n");
-    std::printf("std::thread::hardware_concurrency(): %u\n", std::thread::hardware_concurrency());
-    std::printf("CPUs in this process's affinity mask: %d %s\n", p, format_cpus(cpus).c_str());
+    std::printf("std::thread::hardware_concurrency(): %u\n",
+                std::thread::hardware_concurrency());
+    std::printf("CPUs in this process's affinity mask: %d %s\n", p,
+                format_cpus(cpus).c_str());
     std::printf("thread counts measured:");
     for (int n : counts) std::printf(" %d", n);
     std::printf("\n");
@@ -115,7 +154,8 @@ int main(int argc, char** argv) {
     // Fixed problem: the same work for every thread count. Scaled problem: n
     // threads get n times the parallel work, and the same scaled problem is
     // also run on one thread to see how long it would take without parallelism.
-    std::vector<Series> fixed(counts.size()), scaled(counts.size()), scaled_on_one(counts.size());
+    std::vector<Series> fixed(counts.size()), scaled(counts.size()),
+        scaled_on_one(counts.size());
     std::vector<book::measure::Contender> contenders;
     const auto record = [](Series& s, const Timing& t) {
         s.serial_ms.push_back(t.serial_ms);
@@ -123,62 +163,82 @@ int main(int argc, char** argv) {
         s.checksum = t.checksum;
         return t.total_ms;
     };
+    const std::uint64_t serial = iterations(cfg.serial_ms);
     for (std::size_t i = 0; i < counts.size(); ++i) {
         const int n = counts[i];
         const std::size_t grown = scaled_chunks_per_thread * static_cast<std::size_t>(n);
-        contenders.push_back({"fixed", [&, i, n] { return record(fixed[i], run_problem(n, iterations(cfg.serial_ms), fixed_chunks, fixed_chunk_iterations)); }});
-        contenders.push_back({"scaled", [&, i, n, grown] { return record(scaled[i], run_problem(n, iterations(cfg.serial_ms), grown, scaled_chunk_iterations)); }});
-        contenders.push_back({"scaled on 1", [&, i, grown] { return record(scaled_on_one[i], run_problem(1, iterations(cfg.serial_ms), grown, scaled_chunk_iterations)); }});
+        contenders.push_back({"fixed", [&, i, n] {
+            return record(fixed[i], run_problem(n, serial, fixed_chunks, fixed_chunk_iterations));
+        }});
+        contenders.push_back({"scaled", [&, i, n, grown] {
+            return record(scaled[i], run_problem(n, serial, grown, scaled_chunk_iterations));
+        }});
+        contenders.push_back({"scaled on 1", [&, i, grown] {
+            return record(scaled_on_one[i], run_problem(1, serial, grown, scaled_chunk_iterations));
+        }});
     }
     const auto results = book::measure::interleaved(contenders, 1, cfg.reps);
     // [/contenders]
 
-    std::ofstream csv(cfg.csv);
-    csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_high,serial_fraction,predicted,cpus_busy\n";
+    const auto median = [](const std::vector<double>& v) {
+        return book::measure::summarize(v).median;
+    };
 
     // [amdahl]
-    // Amdahl: the serial fraction f is measured in the one-thread run, never
-    // fitted to the curve. The prediction uses min(n, CPUs) processors,
-    // because threads beyond the CPUs add no processor.
-    const auto& one = results[0];
-    const double serial_one = book::measure::summarize(fixed[0].serial_ms).median;
-    const double f = serial_fraction(serial_one, one.median);
-    std::printf("== fixed problem (Amdahl): serial part %d ms + parallel part %d ms of computation, on one thread\n", cfg.serial_ms, cfg.parallel_ms);
-    std::printf("one thread: %.1f ms in all, of which the serial part %.1f ms: serial fraction f = %.3f (medians of %d)\n", one.median, serial_one, f, cfg.reps);
-    std::printf("Amdahl's limit for any number of processors, 1/f: %.2f\n", 1 / f);
-    std::printf("threads  time ms (min..max)            CPUs busy  speedup (min..max)      Amdahl, min(n,%d) CPUs\n", p);
-    // [/amdahl]
-    bool agree = true;
+    // Amdahl: f is the serial part's share of the one-thread run, measured in
+    // that run, never fitted to the curve. Threads beyond the CPUs add no
+    // processor, so the prediction uses min(n, CPUs) processors.
+    const double t1 = results[0].median;
+    const double f = serial_fraction(median(fixed[0].serial_ms), t1);
+    std::vector<Row> amdahl;
     for (std::size_t i = 0; i < counts.size(); ++i) {
-        const auto& r = results[3 * i];
-        const double s = speedup(one.median, r.median), lo = speedup(one.median, r.max), hi = speedup(one.median, r.min);
-        const double predicted = amdahl_speedup(f, std::min(counts[i], p));
-        std::printf("%7d  %7.1f  (%7.1f..%7.1f)  %9.2f  %5.2f  (%5.2f..%5.2f)    %5.2f\n", counts[i], r.median, r.min, r.max,
-                    book::measure::summarize(fixed[i].cpus_busy).median, s, lo, hi, predicted);
-        csv << "fixed," << counts[i] << "," << p << "," << r.median << "," << r.min << "," << r.max << "," << s << "," << lo << "," << hi << "," << f << "," << predicted << "," << book::measure::summarize(fixed[i].cpus_busy).median << "\n";
-        agree = agree && fixed[i].checksum == fixed[0].checksum;
+        const auto& tn = results[3 * i];
+        amdahl.push_back({counts[i], t1, tn, f, amdahl_speedup(f, std::min(counts[i], p)),
+                          median(fixed[i].cpus_busy)});
     }
+    // [/amdahl]
 
     // [gustafson]
     // Gustafson: s is the serial part's share of the n-thread run of the
-    // scaled problem, measured in that run; the measured scaled speedup is the
-    // one-thread time of the same scaled problem over the n-thread time.
-    std::printf("== scaled problem (Gustafson): serial part %d ms + %d ms of parallel work per thread\n", cfg.serial_ms, cfg.scaled_ms);
-    std::printf("threads  one thread ms  n threads ms (min..max)       CPUs busy  serial fraction s  scaled speedup (min..max)  Gustafson, min(n,%d) CPUs\n", p);
+    // scaled problem, measured in that run; the scaled speedup is the time of
+    // the same scaled problem on one thread over its time on n threads.
+    std::vector<Row> gustafson;
     for (std::size_t i = 0; i < counts.size(); ++i) {
-        const auto& r = results[3 * i + 1];
-        const auto& base = results[3 * i + 2];
-        const double s_n = serial_fraction(std::min(book::measure::summarize(scaled[i].serial_ms).median, r.median), r.median);
-        const double s = speedup(base.median, r.median), lo = speedup(base.median, r.max), hi = speedup(base.median, r.min);
-        const double predicted = gustafson_speedup(s_n, std::min(counts[i], p));
-        std::printf("%7d  %13.1f  %12.1f  (%7.1f..%7.1f)  %9.2f  %17.3f  %14.2f  (%5.2f..%5.2f)  %5.2f\n", counts[i], base.median, r.median, r.min, r.max,
-                    book::measure::summarize(scaled[i].cpus_busy).median, s_n, s, lo, hi, predicted);
-        csv << "scaled," << counts[i] << "," << p << "," << r.median << "," << r.min << "," << r.max << "," << s << "," << lo << "," << hi << "," << s_n << "," << predicted << "," << book::measure::summarize(scaled[i].cpus_busy).median << "\n";
-        agree = agree && scaled[i].checksum == scaled_on_one[i].checksum;
+        const auto& tn = results[3 * i + 1];
+        const double one_thread = results[3 * i + 2].median;
+        const double s = serial_fraction(std::min(median(scaled[i].serial_ms), tn.median), tn.median);
+        gustafson.push_back({counts[i], one_thread, tn, s,
+                             gustafson_speedup(s, std::min(counts[i], p)),
+                             median(scaled[i].cpus_busy)});
     }
     // [/gustafson]
+
+    std::printf("== fixed problem (Amdahl): serial part %d ms + parallel part %d ms of CPU time\n",
+                cfg.serial_ms, cfg.parallel_ms);
+    std::printf("serial fraction f, measured on one thread: %.3f; Amdahl's limit 1/f: %.2f\n",
+                f, 1 / f);
+    print_table(amdahl, "Amdahl", p);
+    std::printf("== scaled problem (Gustafson): serial part %d ms + %d ms of CPU time per thread\n",
+                cfg.serial_ms, cfg.scaled_ms);
+    print_table(gustafson, "Gustafson", p);
+
+    bool agree = true;
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        agree = agree && fixed[i].checksum == fixed[0].checksum &&
+                scaled[i].checksum == scaled_on_one[i].checksum;
     std::printf("== checks\n");
-    std::printf("every run's checksum equals the one-thread run of the same problem: %s\n", agree ? "yes" : "NO");
+    std::printf("every run's checksum equals the one-thread run of the same problem: %s\n",
+                agree ? "yes" : "NO");
+
+    std::ofstream csv(cfg.csv);
+    csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_high,"
+           "serial_fraction,predicted,cpus_busy\n";
+    for (const auto& [name, rows] : {std::pair{"fixed", &amdahl}, std::pair{"scaled", &gustafson}})
+        for (const Row& r : *rows)
+            csv << name << ',' << r.threads << ',' << p << ',' << r.tn.median << ',' << r.tn.min
+                << ',' << r.tn.max << ',' << r.speedup() << ',' << r.speedup_low() << ','
+                << r.speedup_high() << ',' << r.serial_fraction << ',' << r.predicted << ','
+                << r.cpus_busy << '\n';
     csv.close();
     if (!csv) {
         std::fprintf(stderr, "scaling: could not write %s\n", cfg.csv.c_str());

@@ -122,7 +122,7 @@ public:
     const std::vector<Sample>& samples(std::size_t task) const { return lanes_.at(task).samples; }
 
     /// The instant that sample times count from.
-    Clock::time_point epoch() const { return epoch_; }
+    std::chrono::steady_clock::time_point epoch() const { return epoch_; }
 
     /// Every task's stretches (see to_stretches()), task by task.
     std::vector<Stretch> stretches(std::int64_t max_gap_ns) const {

@@ -1,8 +1,9 @@
 // work.hpp: CPU-bound work of a chosen length that no compiler can skip, and how to split it among threads.
 #pragma once
 
+#include <time.h>
+
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -34,22 +35,28 @@ inline std::uint64_t burn(std::uint64_t iterations, std::uint64_t seed) {
 }
 
 /**
- * @brief How many burn() iterations take one microsecond on this CPU (the fastest of several trials).
+ * @brief How many burn() iterations take one microsecond of CPU time (the fastest of several trials).
  *
  * Used to turn "milliseconds of work" into an iteration count, so that the
- * programs take about the same time on fast and slow machines. The fastest
- * trial is the one least disturbed by other programs sharing the CPU.
+ * programs do about the same amount of work, in time, on fast and slow
+ * machines. It times the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID),
+ * not the wall clock, so that other programs competing for the CPU do not
+ * make the work look slower than it is.
  */
 inline double iterations_per_us(int trials = 7) {
     if (trials < 1) throw std::invalid_argument("iterations_per_us: trials must be at least 1");
     constexpr std::uint64_t probe = 2'000'000;
     std::vector<double> rates;
     volatile std::uint64_t sink = 0;
+    const auto cpu_us = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+    };
     for (int t = 0; t < trials; ++t) {
-        const auto start = std::chrono::steady_clock::now();
+        const double start = cpu_us();
         sink = sink + burn(probe, static_cast<std::uint64_t>(t));
-        const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-        rates.push_back(static_cast<double>(probe) / std::max(us, 1e-3));
+        rates.push_back(static_cast<double>(probe) / std::max(cpu_us() - start, 1e-3));
     }
     return *std::max_element(rates.begin(), rates.end());
 }

@@ -16,7 +16,7 @@ def check(output, args):
             max_threads = int(args[i + 1])
     if not max_threads:
         assert max(counts) > cpus, "more threads than CPUs are measured (oversubscription)"
-    m = re.search(r"serial fraction f = (\d\.\d+)", output)
+    m = re.search(r"serial fraction f, measured on one thread: (\d\.\d+);", output)
     assert m and 0 < float(m.group(1)) < 1, "a measured serial fraction between 0 and 1"
     fixed = output.split("== fixed problem")[1].split("== scaled problem")[0]
     scaled = output.split("== scaled problem")[1].split("== checks")[0]
@@ -25,6 +25,6 @@ def check(output, args):
         assert rows == counts, f"{name} problem: one row per thread count, got {rows}"
     for line in fixed.splitlines():
         if re.match(r"^\s+1\s", line):
-            assert " 1.00  " in line, f"the one-thread run's speedup over itself is 1.00: {line}"
+            assert re.match(r"^\s+1\s+[\d.]+\s+[\d.]+\s+\(.*\)\s+[\d.]+\s+[\d.]+\s+1\.00 \(", line), f"the one-thread run's speedup over itself is 1.00: {line}"
     assert "every run's checksum equals the one-thread run of the same problem: yes" in output, \
         "the same problem gives the same answer for any number of threads"
