@@ -289,14 +289,14 @@ void show_creation_cost(const Options& o) {
     };
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
 
-    // Names are padded to a column; numbers are not, so that lines from different
-    // runs differ only in their numbers.
+    std::printf("%-28s %10s %10s %10s %9s\n", "what (times in us)", "median", "min",
+                "max", "x thread");
     std::vector<Row> rows;
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const auto& s = results[i];
-        std::printf("%-28s median %.1f us, min %.1f, max %.1f; %.1fx thread\n",
-                    contenders[i].name.c_str(), s.median / 1e3, s.min / 1e3,
-                    s.max / 1e3, s.median / results[0].median);
+        std::printf("%-28s %10.1f %10.1f %10.1f %8.1fx\n", contenders[i].name.c_str(),
+                    s.median / 1e3, s.min / 1e3, s.max / 1e3,
+                    s.median / results[0].median);
         rows.push_back({"", contenders[i].name, s});
     }
     write_csv(o.csv, "what,median_ns,min_ns,max_ns,samples", rows);
@@ -346,11 +346,13 @@ void show_fork_cost_by_size(const Options& o) {
     }
     auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
 
+    std::printf("%-14s %-18s %10s %10s %10s\n", "parent touched", "what (times in ms)",
+                "median", "min", "max");
     std::vector<Row> rows;
     for (std::size_t i = 0; i < contenders.size(); ++i) {
         const int mib = sizes[i / 2];
         const auto& s = results[i];
-        std::printf("parent %4d MiB, %-17s median %.2f ms, min %.2f, max %.2f\n", mib,
+        std::printf("%10d MiB %-18s %10.2f %10.2f %10.2f\n", mib,
                     contenders[i].name.c_str(), s.median / 1e6, s.min / 1e6,
                     s.max / 1e6);
         rows.push_back({std::to_string(mib) + ",", contenders[i].name, s});

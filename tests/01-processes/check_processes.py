@@ -80,9 +80,9 @@ def check(output, args):
                 found += 1
         assert found == count, f"{title}: expected {count} timed rows, got {found}"
         return found
-    number = r"median (?P<med>[\d.]+) (us|ms), min (?P<min>[\d.]+), max (?P<max>[\d.]+)"
-    timed_rows("creation cost", r"^(std::thread|fork|posix_spawn)\S*.*? " + number + r"; [\d.]+x thread$", 4)
-    timed_rows("fork cost against the parent's memory", r"^parent\s+\d+ MiB, \S+\s+" + number + "$", 6)
+    number = r"\s+(?P<med>[\d.]+)\s+(?P<min>[\d.]+)\s+(?P<max>[\d.]+)"
+    timed_rows("creation cost", r"^(std::thread|fork|posix_spawn)\S*.*?" + number + r"\s+[\d.]+x$", 4)
+    timed_rows("fork cost against the parent's memory", r"^\s*\d+ MiB \S+" + number + "$", 6)
 
     # pitfalls
     zombie = "\n".join(_section(output, "pitfall: a child nobody waits for"))
