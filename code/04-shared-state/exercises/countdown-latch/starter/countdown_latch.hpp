@@ -20,6 +20,7 @@ public:
     void count_down() {
         // TODO: under the mutex, refuse to go below zero (throw std::logic_error), decrement,
         // and when the count reaches zero wake every thread blocked in wait().
+        (void)count_;
     }
 
     /// Whether the latch is open (the count has reached zero). Never blocks.
