@@ -78,7 +78,6 @@ void report(const char* title, const Run& run, std::int64_t max_gap_ns,
     std::vector<std::pair<std::int64_t, std::int64_t>> executing, in_progress;
     std::printf("== %s: %zu tasks on %zu threads, confined to CPUs %s\n", title,
                 run.trace.tasks(), run.trace.tasks(), format_cpus(cpus).c_str());
-    std::printf("task  stretches  CPUs used  started (ms)  finished (ms)\n");
     std::size_t outside = 0, total_samples = 0;
     for (std::size_t t = 0; t < run.trace.tasks(); ++t) {
         const auto& samples = run.trace.samples(t);
@@ -91,8 +90,8 @@ void report(const char* title, const Run& run, std::int64_t max_gap_ns,
         total_samples += samples.size();
         const auto count = std::count_if(stretches.begin(), stretches.end(),
                                          [&](const Stretch& s) { return s.task == t; });
-        std::printf("%-4zu  %9td  %9zu  %12.2f  %13.2f\n", t, count, used.size(),
-                    samples.front().ns / 1e6, samples.back().ns / 1e6);
+        std::printf("task %zu: %td stretches, CPUs used %zu, started at %.2f ms, finished at %.2f ms\n",
+                    t, count, used.size(), samples.front().ns / 1e6, samples.back().ns / 1e6);
         in_progress.emplace_back(samples.front().ns, samples.back().ns);
     }
     for (const Stretch& s : stretches) executing.emplace_back(s.begin_ns, s.end_ns);
@@ -169,9 +168,9 @@ int main(int argc, char** argv) {
     std::printf(
         "== wall time of a run, thread creation to join (ms; median, min..max of %d)\n",
         cfg.reps);
-    std::printf("one CPU:  %8.1f  (%.1f..%.1f)\n", results[0].median, results[0].min,
+    std::printf("one CPU: %.1f ms (%.1f..%.1f)\n", results[0].median, results[0].min,
                 results[0].max);
-    std::printf("all CPUs: %8.1f  (%.1f..%.1f)\n", results[1].median, results[1].min,
+    std::printf("all CPUs: %.1f ms (%.1f..%.1f)\n", results[1].median, results[1].min,
                 results[1].max);
     std::printf("one CPU / all CPUs: %.2f\n", results[0].median / results[1].median);
 

@@ -54,15 +54,15 @@ def check(output, args):
         body = "\n".join(part["lines"])
         assert part["tasks"] == tasks, f"{name}: {tasks} tasks"
         assert re.search(rf"^tasks completed: {tasks} of {tasks}$", body, re.M), f"{name}: every task completes"
-        rows = [l for l in part["lines"] if re.match(r"^\d+\s+\d+\s+\d+\s+\d", l)]
+        rows = [l for l in part["lines"] if re.match(r"^task \d+: \d+ stretches, CPUs used \d+,", l)]
         assert len(rows) == tasks, f"{name}: one row per task, got {len(rows)}"
         for row in rows:
-            assert int(row.split()[1]) >= 1, f"{name}: every task ran at least once: {row}"
+            assert int(row.split()[2]) >= 1, f"{name}: every task ran at least once: {row}"
         assert re.search(r"samples taken: \d+, of which outside CPUs \S+: 0$", body, re.M), f"{name}: no sample outside the run's CPUs"
         assert re.search(rf"^most tasks in progress at one instant: [1-{tasks}]$", body, re.M), f"{name}: in-progress count reported"
-    one_rows = [l for l in parts["one CPU"]["lines"] if re.match(r"^\d+\s+\d+\s+\d+\s+\d", l)]
+    one_rows = [l for l in parts["one CPU"]["lines"] if l.startswith("task ")]
     for row in one_rows:
-        assert row.split()[2] == "1", f"one CPU: every task used exactly one CPU: {row}"
+        assert ", CPUs used 1," in row, f"one CPU: every task used exactly one CPU: {row}"
     assert re.search(rf"samples taken: \d+, of which outside CPUs \{{{cpu}\}}: 0$", "\n".join(parts["one CPU"]["lines"]), re.M), \
         f"one CPU: every sample on CPU {cpu}"
     assert "checksums of the two runs agree: yes" in output, "both runs computed the same results"
