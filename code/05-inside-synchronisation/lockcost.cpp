@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     std::printf("== lock cost per acquisition (lock, increment, unlock), all threads together\n");
     std::printf("CPUs available: %d; thread counts:", cpus);
     for (int t : counts) std::printf(" %d", t);
-    std::printf("\nmedian [min .. max] of %d windows of %.1f ms per point, locks interleaved, 1 warm-up window\n",
+    std::printf("\nnanoseconds, median [min .. max] of %d windows of %.1f ms per point, locks interleaved, 1 warm-up window\n",
                 reps, window_us / 1000.0);
     std::printf("wall = window / acquisitions; CPU = CPU time of all threads / acquisitions; x = ratio to std::mutex\n");
 
@@ -179,13 +179,13 @@ int main(int argc, char** argv) {
         for (auto& c : cpu) cpu_summary.push_back(book::measure::summarize({c.begin() + 1, c.end()}));  // drop warm-up
         std::printf("\nthreads=%d%s\n", threads,
                     threads == 1 ? " (uncontended)" : threads > cpus ? " (more threads than CPUs)" : "");
-        const auto ns = [](double v) { return book::measure::format_ns(v); };
         for (std::size_t i = 0; i < contenders.size(); ++i) {
             const auto& w = wall[i];
             const auto& c = cpu_summary[i];
-            std::printf("  %-14s wall %9s [%s .. %s] %5.2fx   CPU %9s [%s .. %s] %5.2fx\n", contenders[i].name.c_str(),
-                        ns(w.median).c_str(), ns(w.min).c_str(), ns(w.max).c_str(), w.median / wall.back().median,
-                        ns(c.median).c_str(), ns(c.min).c_str(), ns(c.max).c_str(), c.median / cpu_summary.back().median);
+            // plain nanoseconds, no padding: runs then differ only in their numbers
+            std::printf("  %-14s wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns [%.1f .. %.1f] %.2fx\n",
+                        contenders[i].name.c_str(), w.median, w.min, w.max, w.median / wall.back().median, c.median,
+                        c.min, c.max, c.median / cpu_summary.back().median);
             if (out)
                 out << contenders[i].name << ',' << threads << ',' << cpus << ',' << w.median << ',' << w.min << ','
                     << w.max << ',' << c.median << ',' << c.min << ',' << c.max << '\n';
@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
 
     std::printf("\n== futex mutex: system calls per 1000 acquisitions (median window)\n");
     for (const auto& row : futex_rows)
-        std::printf("threads=%-3d futex_wait %8.1f   futex_wake %8.1f\n", row.threads, row.waits_per_k, row.wakes_per_k);
+        std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads, row.waits_per_k, row.wakes_per_k);
 
     std::printf("\n== mutual exclusion: %llu lost increments in %llu windows\n",
                 static_cast<unsigned long long>(lost_total), static_cast<unsigned long long>(windows_total));

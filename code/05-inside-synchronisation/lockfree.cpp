@@ -196,11 +196,8 @@ int main(int argc, char** argv) {
             {{"Treiber stack", [&] { StackForTiming s; return pairs(s, n, items); }},
              {"mutex + vector", [&] { LockedStack<std::uint32_t> s; return pairs(s, n, items); }}},
             1, reps);
-        std::printf("threads=%-3d Treiber %9s [%s .. %s]   mutex+vector %9s [%s .. %s]   ratio %.2f\n", n,
-                    book::measure::format_ns(r[0].median).c_str(), book::measure::format_ns(r[0].min).c_str(),
-                    book::measure::format_ns(r[0].max).c_str(), book::measure::format_ns(r[1].median).c_str(),
-                    book::measure::format_ns(r[1].min).c_str(), book::measure::format_ns(r[1].max).c_str(),
-                    r[0].median / r[1].median);
+        std::printf("threads=%d: Treiber %.1f ns [%.1f .. %.1f], mutex+vector %.1f ns [%.1f .. %.1f], ratio %.2f\n", n,
+                    r[0].median, r[0].min, r[0].max, r[1].median, r[1].min, r[1].max, r[0].median / r[1].median);
     }
     const bool aba_as_scripted = naive.corrupted && !tagged.corrupted;
     return ok && aba_as_scripted && value.load() == expected ? 0 : 1;

@@ -17,7 +17,7 @@ def check(output, args):
     lost = re.search(r"== mutual exclusion: (\d+) lost increments in (\d+) windows", output)
     assert lost, "the mutual-exclusion line is missing"
     assert lost.group(1) == "0", "a lock lost increments: mutual exclusion failed"
-    alone = re.search(r"^threads=1\s+futex_wait\s+([\d.]+)\s+futex_wake\s+([\d.]+)", output, re.M)
+    alone = re.search(r"^threads=1: futex_wait ([\d.]+), futex_wake ([\d.]+)", output, re.M)
     assert alone, "the futex line for one thread is missing"
     assert float(alone.group(1)) == 0 and float(alone.group(2)) == 0, \
         "the futex mutex entered the kernel with no contention"

@@ -35,4 +35,4 @@ def check(output, args):
     assert _section(output, "ABA, tagged head") == TAGGED, "the tagged ABA replay differs from the script"
     assert "lost items: 0; duplicated items: 0" in _section(output, "Treiber stack (tagged)"), "the stack lost or duplicated items"
     timing = _section(output, "push+pop pair")
-    assert re.search(r"^threads=1 ", timing, re.M), "the one-thread timing is missing"
+    assert re.search(r"^threads=1: ", timing, re.M), "the one-thread timing is missing"
