@@ -23,9 +23,9 @@ def draw_cost(rows):
         colours = [theme.palette[i % len(theme.palette)] for i in (4, 0, 5, 2)]
         ax.barh(y, med, color=colours[: len(rows)], height=0.6)
         ax.errorbar(med, y, xerr=[lo, hi], fmt="none", ecolor=theme.fg, elinewidth=1, capsize=3)
-        for yi, m in zip(y, med):
-            ax.text(m * 1.15, yi + 0.32, f"{m:,.0f} µs  ({m / base:.0f}× thread)" if m / base >= 1.5 else f"{m:,.1f} µs",
-                    va="center", fontsize=9, color=theme.fg)
+        for i, (yi, m) in enumerate(zip(y, med)):
+            label = f"{m:,.1f} µs" if i == 0 else f"{m:,.0f} µs  ({m / base:.1f}× thread)"
+            ax.text(m * 1.15, yi + 0.32, label, va="center", fontsize=9, color=theme.fg)
         ax.set_yticks(y)
         ax.set_yticklabels(labels)
         ax.set_xscale("log")

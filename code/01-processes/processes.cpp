@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -456,6 +457,34 @@ long thread_count() {
     return value;
 }
 
+// [pipe-end]
+// True when a read from `fd` would return end of file now; false when it would block.
+bool read_would_see_eof(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) != 0;  // 0 ms: do not wait
+}
+
+void show_pipe_end_left_open() {
+    std::printf("\n== pitfall: a pipe end left open\n");
+    std::fflush(stdout);
+    auto pipe = bp::Pipe::create();
+    pid_t child = bp::fork_child([&] {
+        bp::write_all(pipe.write_end.get(), "last words");
+        return 0;
+    });
+    bp::wait_for(child);  // the child has exited, so its copy of the write end is closed
+    char buf[64];
+    const ssize_t n = ::read(pipe.read_end.get(), buf, sizeof buf);
+    std::printf("read %zd bytes from a child that has exited\n", n);
+    std::printf("next read: %s\n", read_would_see_eof(pipe.read_end.get())
+                                        ? "end of file"
+                                        : "would wait, since this process holds a write end");
+    pipe.write_end.close();
+    std::printf("after the parent closes its write end, next read: %s\n",
+                read_would_see_eof(pipe.read_end.get()) ? "end of file" : "would wait");
+}
+// [/pipe-end]
+
 // [fork-threads]
 void show_fork_with_threads() {
     std::printf("\n== pitfall: fork in a multi-threaded program\n");
@@ -542,6 +571,7 @@ int main(int argc, char** argv) {
         show_fork_cost_by_size(o);
         show_zombie();
         show_stdio_duplicated();
+        show_pipe_end_left_open();
         show_fork_with_threads();
     } catch (const std::exception& e) {
         std::fflush(stdout);

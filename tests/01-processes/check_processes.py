@@ -91,8 +91,14 @@ def check(output, args):
     dup = "\n".join(_section(output, "pitfall: a stdio buffer copied by fork"))
     assert "without fflush before fork: the line arrived 2 times" in dup
     assert "with fflush before fork:    the line arrived 1 time" in dup
+    end = "\n".join(_section(output, "pitfall: a pipe end left open"))
+    assert "read 10 bytes from a child that has exited" in end, "the child's bytes were not read"
+    assert "next read: would wait, since this process holds a write end" in end, \
+        "end of file arrived although the parent still held a write end"
+    assert "after the parent closes its write end, next read: end of file" in end, \
+        "no end of file after the last write end was closed"
     threads = "\n".join(_section(output, "pitfall: fork in a multi-threaded program"))
     m = re.search(r"parent: (\d+) threads", threads)
     assert m and int(m.group(1)) >= 2, "the parent should have at least two threads"
     assert "child:  1 thread; the mutex is locked" in threads, "the child should have one thread and a locked mutex"
-    assert output.count("== ") == 10, "a section is missing or repeated (stdio buffer duplicated by fork?)"
+    assert output.count("== ") == 11, "a section is missing or repeated (stdio buffer duplicated by fork?)"
