@@ -27,7 +27,7 @@ constexpr const char* line_size_source = "fallback (the library lacks hardware_d
 
 // [layouts]
 // Each thread writes only its own counter: no data is shared, only (perhaps) a cache line.
-struct Adjacent {
+struct alignas(line_size) Adjacent {  // aligned, so that the pair cannot straddle two lines
     std::atomic<long> a{0};
     std::atomic<long> b{0};  // sizeof(long) bytes after a: same line
 };
