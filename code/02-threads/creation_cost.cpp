@@ -77,9 +77,9 @@ int main(int argc, char** argv) {
                     reps, warmup, batch);
         std::printf("parent's resident memory: %ld KiB (fork copies the page tables that map it)\n", resident_kib());
         // One unit and no padding around the numbers: runs then differ only in their numbers.
-        std::printf("%-22s median (min-max), microseconds\n", "");
+        std::printf("%-22s median (min..max), microseconds\n", "");
         for (std::size_t i = 0; i < results.size(); ++i)
-            std::printf("%-22s %.2f (%.2f-%.2f)\n", contenders[i].name.c_str(), results[i].median / 1e3,
+            std::printf("%-22s %.2f (%.2f..%.2f)\n", contenders[i].name.c_str(), results[i].median / 1e3,
                         results[i].min / 1e3, results[i].max / 1e3);
         std::printf("fork + waitpid / std::thread + join  : %.1fx (ratio of medians)\n",
                     results[0].median / results[1].median);

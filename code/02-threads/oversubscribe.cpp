@@ -82,9 +82,9 @@ std::vector<ThreadResult> run_batch(unsigned threads, std::chrono::nanoseconds w
 }
 // [/batch]
 
-// "median (min-max)" with one printf format for all three numbers.
+// "median (min..max)" with one printf format for all three numbers.
 std::string cell(const char* format, const book::measure::Summary& s) {
-    const std::string f = std::string(format) + " (" + format + "-" + format + ")";
+    const std::string f = std::string(format) + " (" + format + ".." + format + ")";  // not "-": it would read as a sign
     char buf[96];
     std::snprintf(buf, sizeof buf, f.c_str(), s.median, s.min, s.max);
     return buf;
@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
         std::printf("share = a thread's CPU time / its wall time; used = the batch's CPU time / its wall time (CPUs' worth)\n");
         std::printf("fair = min(1, CPUs / threads); preempted = involuntary context switches of a thread\n");
         // Numbers whose width varies go last and unpadded, so that runs differ only in their numbers.
-        std::printf("CPUs threads fair | share: med (min-max) | used: med (min-max) | preempted: med (min-max) | wall ms: med (min-max)\n");
+        std::printf("CPUs threads fair | share: med (min..max) | used: med (min..max) | preempted: med (min..max) | wall ms: med (min..max)\n");
         std::ofstream out;
         if (!csv.empty()) {
             out.open(csv);
@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
             const auto s = book::measure::summarize(c.share);
             const auto p = book::measure::summarize(c.preempted);
             const double fair = std::min(1.0, static_cast<double>(c.cpus.size()) / c.threads);
-            std::printf("%4zu %7u %4.2f | %-20s | %-19s | %s | %s\n", c.cpus.size(), c.threads, fair,
+            std::printf("%4zu %7u %4.2f | %-21s | %-20s | %s | %s\n", c.cpus.size(), c.threads, fair,
                         cell("%.2f", s).c_str(), cell("%.2f", u).c_str(), cell("%.0f", p).c_str(), cell("%.1f", w).c_str());
             if (out.is_open())
                 out << c.cpus.size() << ',' << c.threads << ',' << fair << ',' << w.median << ',' << w.min << ','

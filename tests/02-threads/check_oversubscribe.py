@@ -21,7 +21,7 @@ def check(output, args):
     after = re.search(r"^after the guard: sched_getaffinity: (\d+) CPU\(s\) allowed$", output, re.M)
     assert after and int(after.group(1)) == n, "the guard did not restore the mask"
 
-    num = r"([\d.]+) \(([\d.]+)-([\d.]+)\)"
+    num = r"([\d.]+) \(([\d.]+)\.\.([\d.]+)\)"
     rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
     assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
     factor = _arg(args, "--max-factor", 4)
