@@ -52,6 +52,7 @@ public:
     BoundedQueue(const BoundedQueue&) = delete;             ///< not copyable: threads share one queue
     BoundedQueue& operator=(const BoundedQueue&) = delete;  ///< not assignable
 
+    // [push]
     /// Appends @p item, waiting while the queue is full; returns false (item dropped) if the queue is or becomes closed.
     bool push(T item) {
         {
@@ -64,6 +65,8 @@ public:
         return true;
     }
 
+    // [/push]
+
     /// Appends @p item only if there is room now; returns false if the queue is full or closed.
     bool try_push(T item) {
         {
@@ -75,12 +78,15 @@ public:
         return true;
     }
 
+    // [pop]
     /// Removes the oldest item, waiting while the queue is empty and open; std::nullopt once closed and drained.
     std::optional<T> pop() {
         std::unique_lock lock(mutex_);
         not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
         return take(lock);
     }
+
+    // [/pop]
 
     /// Like pop(), but waits at most @p timeout; std::nullopt on timeout or when closed and drained.
     template <class Rep, class Period>
@@ -96,6 +102,7 @@ public:
         return take(lock);
     }
 
+    // [close]
     /// Closes the queue and wakes every waiting producer and consumer. Closing twice is harmless.
     void close() {
         {
@@ -105,6 +112,8 @@ public:
         not_full_.notify_all();
         not_empty_.notify_all();
     }
+
+    // [/close]
 
     /// Whether close() has been called.
     bool closed() const {
@@ -122,6 +131,7 @@ public:
     std::size_t capacity() const { return capacity_; }
 
 private:
+    // [take]
     // Called with the lock held: removes the front item if any, then wakes one producer.
     std::optional<T> take(std::unique_lock<std::mutex>& lock) {
         if (items_.empty()) return std::nullopt;
@@ -131,6 +141,8 @@ private:
         not_full_.notify_one();
         return item;
     }
+
+    // [/take]
 
     const std::size_t capacity_;
     mutable std::mutex mutex_;

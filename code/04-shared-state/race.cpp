@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "cli.hpp"
-#include "measure.hpp"
 
 namespace {
 
@@ -32,27 +31,24 @@ void atomic_increments(long n) {
 // [/atomic-counter]
 
 // [run-two]
-// Runs body(n) on two threads and returns the wall time of the whole run. The threads spin until
-// both are running, so that their loops overlap as much as the machine allows.
-double run_two(void (*body)(long), long n) {
+// Runs body(n) on two threads. They spin until both are running, so that their loops overlap as
+// much as the machine allows.
+void run_two(void (*body)(long), long n) {
     std::atomic<int> running{0};
     auto worker = [&] {
         running.fetch_add(1);
         while (running.load() < 2) std::this_thread::yield();
         body(n);
     };
-    const auto t0 = book::measure::Clock::now();
     std::thread a(worker), b(worker);
     a.join();
     b.join();
-    return book::measure::seconds_since(t0);
 }
 // [/run-two]
 
-void report(const char* name, long expected, long got, double seconds) {
-    std::printf("%-9s expected %9ld  got %9ld  lost %9ld (%5.1f%%)  %6.2f ns per increment\n", name, expected, got,
-                expected - got, 100.0 * static_cast<double>(expected - got) / static_cast<double>(expected),
-                seconds * 1e9 / static_cast<double>(expected));
+void report(const char* name, long expected, long got) {
+    std::printf("%-9s expected %9ld  got %9ld  lost %9ld (%5.1f%%)\n", name, expected, got, expected - got,
+                100.0 * static_cast<double>(expected - got) / static_cast<double>(expected));
 }
 
 }  // namespace
@@ -68,12 +64,12 @@ int main(int argc, char** argv) {
     const long expected = 2 * increments;
     std::printf("two threads, %ld increments each\n", increments);
     if (!skip_racy) {
-        double t = run_two(plain_increments, increments);
-        report("plain", expected, plain_counter, t);
-        t = run_two(volatile_increments, increments);
-        report("volatile", expected, volatile_counter, t);
+        run_two(plain_increments, increments);
+        report("plain", expected, plain_counter);
+        run_two(volatile_increments, increments);
+        report("volatile", expected, volatile_counter);
     }
-    const double t = run_two(atomic_increments, increments);
-    report("atomic", expected, atomic_counter.load(), t);
+    run_two(atomic_increments, increments);
+    report("atomic", expected, atomic_counter.load());
     return 0;
 }
