@@ -50,7 +50,8 @@ struct Window {
 
 // [hammer]
 // Every thread takes the lock, increments the guarded counter and releases it, as fast as it can,
-// until the window closes. Cost = wall time of the window / acquisitions made by all threads together.
+// until the window closes. Costs = wall time of the window, and CPU time of all threads, each divided
+// by the acquisitions made by all threads together.
 // A little arithmetic the optimiser cannot remove: stands for real work inside or outside the lock.
 inline std::uint64_t churn(std::uint64_t x, int steps) {
     for (int i = 0; i < steps; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
