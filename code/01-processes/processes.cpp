@@ -47,8 +47,8 @@ void say(std::string_view text) {
     bp::write_all(STDOUT_FILENO, text);
 }
 
-// Appends the decimal digits of v to a fixed buffer without allocating (async-
-// signal-safe).
+// Builds a line of text in a fixed buffer, without allocating memory (so that a
+// child of a multi-threaded process may use it: it is async-signal-safe).
 struct Line {
     std::array<char, 256> buf{};
     std::size_t len = 0;
@@ -110,8 +110,8 @@ void show_separate_address_spaces() {
 // [/address-spaces]
 
 // [exec]
-// What the program does when it is started again by exec: report who it is on an
-// inherited descriptor.
+// What the program does when exec starts it again: report who it is, on a
+// descriptor it inherited.
 int child_report(int fd) {
     Line line;
     line << "new program image: pid " << static_cast<long long>(getpid())
@@ -213,9 +213,9 @@ void show_pipe() {
 // [/pipe]
 
 // [cost-contenders]
-// Each function creates `batch` threads or processes one after another, waiting for
-// each, and
-// returns the mean time of one creation including its join or wait, in nanoseconds.
+// Each function creates `batch` threads or processes one after another, waits for
+// each, and returns the mean time of one creation, including its join or wait,
+// in nanoseconds.
 double thread_create_join(int batch) {
     auto start = Clock::now();
     for (int i = 0; i < batch; ++i) std::thread([] {}).join();
@@ -407,8 +407,7 @@ int copies_after_fork(bool flush_before_fork) {
     std::fprintf(out, "a line written once, before fork\n");
     if (flush_before_fork) std::fflush(out);
     pid_t child = bp::fork_child([&] {
-        // what exit() would do to every open stream: flush the buffer the child
-        // inherited
+        // What exit() would do to every open stream: flush the inherited buffer.
         std::fclose(out);
         return 0;
     });
@@ -444,8 +443,7 @@ long thread_count() {
     std::string_view text(buf, static_cast<std::size_t>(n));
     auto pos = text.rfind(')');
     if (pos == std::string_view::npos) return -1;
-    // After ") " come fields 3, 4, ...; num_threads is field 20 (proc(5)), 18
-    // fields on.
+    // After ") " come fields 3, 4, ...; num_threads is field 20 (proc(5)).
     text.remove_prefix(pos + 2);
     for (int field = 3; field < 20; ++field) {
         auto space = text.find(' ');
@@ -500,9 +498,8 @@ void show_fork_with_threads() {
                 thread_count());
     std::fflush(stdout);
     pid_t child = bp::fork_child([&] {
-        // Only the thread that called fork exists here. Use async-signal-safe calls
-        // only.
-        // lock() would wait forever: the owner was not copied
+        // Only the thread that called fork exists here: use async-signal-safe
+        // calls only. lock() would wait forever, since the owner was not copied.
         const bool got_it = m.try_lock();
         if (got_it) m.unlock();
         Line line;

@@ -1,4 +1,4 @@
-// parallel_sum.hpp (solution): split a sum across several child processes, one pipe each, and combine their answers.
+// parallel_sum.hpp (solution): a sum split across child processes, one pipe each.
 #pragma once
 
 #include <cerrno>
@@ -42,11 +42,9 @@ inline bool reap(pid_t pid) {
 
 /**
  * Returns the sum of @p numbers, computed by @p workers child processes: worker k
- * adds up the k-th of
- * @p workers contiguous slices (some slices may be empty) and sends its part back
- * through its own pipe.
- * Every worker is waited for before the function returns. Throws
- * std::invalid_argument unless
+ * adds up the k-th of @p workers contiguous slices (some may be empty) and sends
+ * its part back through its own pipe. Every worker is waited for before the
+ * function returns. Throws std::invalid_argument unless
  * 1 <= workers <= max_workers.
  */
 inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers) {
@@ -57,9 +55,8 @@ inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers
     FanOutResult result;
     std::vector<int> read_ends;
 
-    // Fan out: one pipe and one child per slice. The parent closes each write end
-    // right after the
-    // fork, so that later children do not inherit it.
+    // Fan out: one pipe and one child per slice. The parent closes each write
+    // end right after the fork, so that later children do not inherit it.
     for (std::size_t k = 0; k < k_workers; ++k) {
         int fds[2];
         if (::pipe(fds) != 0) break;

@@ -1,4 +1,4 @@
-// pipe_sum.hpp (solution): add up numbers in a child process and bring the sum back to the parent through a pipe.
+// pipe_sum.hpp (solution): a sum computed in a child, sent back through a pipe.
 #pragma once
 
 #include <cerrno>

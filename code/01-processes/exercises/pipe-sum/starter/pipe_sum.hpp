@@ -1,4 +1,4 @@
-// pipe_sum.hpp (starter): add up numbers in a child process and bring the sum back to the parent through a pipe.
+// pipe_sum.hpp (starter): a sum computed in a child, sent back through a pipe.
 #pragma once
 
 #include <numeric>
@@ -20,11 +20,10 @@ struct ChildSum {
 inline ChildSum sum_in_child(std::span<const long long> numbers) {
     // TODO: compute the sum in a child process instead of here:
     //   1. create a pipe (pipe or pipe2);
-    //   2. fork; in the child: close the read end, add up the numbers, write the
-    // sum
-    //      (sizeof(long long) bytes) to the write end, and end with _exit(0);
-    //   3. in the parent: close the write end, read the sum, then waitpid for the
-    // child;
+    //   2. fork; in the child: close the read end, add up the numbers, write
+    //      the sum (sizeof(long long) bytes) to the write end, and _exit(0);
+    //   3. in the parent: close the write end, read the sum, then waitpid for
+    //      the child;
     //   4. return the sum and the child's PID.
     return {std::accumulate(numbers.begin(), numbers.end(), 0LL), ::getpid()};
 }

@@ -1,4 +1,4 @@
-// run_capture.hpp (solution): run a program with posix_spawn and capture what it writes to standard output.
+// run_capture.hpp (solution): run a program with posix_spawn and capture its stdout.
 #pragma once
 
 #include <cerrno>
@@ -18,18 +18,16 @@ namespace book::processes::exercises {
 
 /// What a program wrote to its standard output, and how it ended.
 struct Captured {
-    int exit_code =
-        -1;  ///< the exit code, or 128 + the signal number if a signal killed it
+    /// the exit code, or 128 + the signal number if a signal killed it
+    int exit_code = -1;
     std::string output;  ///< everything it wrote to standard output
 };
 
 /**
- * Runs the program @p argv[0] (a path; PATH is not searched) with arguments @p
- * argv, with its standard
- * output connected to a pipe, reads everything it writes, waits for it, and returns
- * both. Its standard
- * input and standard error are this process's. Throws std::invalid_argument for an
- * empty @p argv and
+ * Runs the program @p argv[0] (a path; PATH is not searched) with arguments
+ * @p argv and its standard output connected to a pipe; reads everything it
+ * writes, waits for it, and returns both. Its standard input and standard error
+ * are this process's. Throws std::invalid_argument for an empty @p argv and
  * std::system_error if the program cannot be started.
  */
 inline Captured run_capture(const std::vector<std::string>& argv) {
@@ -56,9 +54,9 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
                                 "posix_spawn " + argv[0]);
     }
 
-    // Read everything before waiting: a child whose output fills the pipe (64 KiB)
-    // blocks in write
-    // until someone reads, and would never exit if the parent waited first.
+    // Read everything before waiting: a child whose output fills the pipe
+    // (64 KiB) blocks in write until someone reads, and would never exit if the
+    // parent waited first.
     Captured result;
     char buf[4096];
     for (;;) {
