@@ -559,6 +559,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        // [sections]
         show_identity();
         show_separate_address_spaces();
         show_exec();
@@ -570,6 +571,7 @@ int main(int argc, char** argv) {
         show_stdio_duplicated();
         show_pipe_end_left_open();
         show_fork_with_threads();
+        // [/sections]
     } catch (const std::exception& e) {
         std::fflush(stdout);
         std::fprintf(stderr, "processes: %s\n", e.what());
