@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-// Counts heap allocations, to tell whether the compiler allocated each coroutine frame or
-// elided it.
+// Counts heap allocations, to tell whether the compiler allocated each coroutine frame
+// or elided it.
 namespace {
 std::size_t g_allocations = 0;
 std::size_t g_last_size = 0;
@@ -33,15 +33,16 @@ namespace {
 using book::coro::generator;
 using Clock = book::measure::Clock;
 
-// Keeps a value alive without costing anything, so the optimiser cannot delete the loop that
-// made it.
+// Keeps a value alive without costing anything, so the optimiser cannot delete the loop
+// that made it.
 template <class T>
 inline void keep(const T& value) {
     asm volatile("" : : "r"(value) : "memory");
 }
 
 // [sequence]
-// The same sequence four ways: a linear congruential generator (Knuth's MMIX constants).
+// The same sequence four ways: a linear congruential generator (Knuth's MMIX
+// constants).
 constexpr std::uint64_t step(std::uint64_t x) {
     return x * 6364136223846793005ULL + 1442695040888963407ULL;
 }
@@ -66,8 +67,8 @@ std::uint64_t sum_function_calls(std::uint64_t seed, std::size_t n) {
     return sum;
 }
 
-// A hand-written input iterator: the state a generator keeps in its frame, kept in an object
-// instead.
+// A hand-written input iterator: the state a generator keeps in its frame, kept in an
+// object instead.
 class lcg_range {
 public:
     lcg_range(std::uint64_t seed, std::size_t n) : seed_(seed), n_(n) {}
@@ -126,7 +127,8 @@ std::uint64_t sum_vector(std::uint64_t seed, std::size_t n) {
 // [/sequence]
 
 // [creation]
-// Creating a coroutine: allocate the frame, run to the first co_yield, read one value, destroy.
+// Creating a coroutine: allocate the frame, run to the first co_yield, read one value,
+// destroy.
 generator<std::uint64_t> one_value(std::uint64_t seed) { co_yield step(seed) >> 33; }
 
 std::uint64_t create_coroutine(std::uint64_t seed) {
@@ -141,7 +143,8 @@ double ns_per(Clock::time_point start, std::size_t n) {
 
 std::string compiler_name() {
 #if defined(__clang__)
-    return "clang++ " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__);
+    return "clang++ " + std::to_string(__clang_major__) + "." +
+           std::to_string(__clang_minor__);
 #elif defined(__GNUC__)
     return "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__);
 #else
@@ -156,10 +159,11 @@ int main(int argc, char** argv) {
     int creations = 50'000;
     int reps = 31;
     std::string csv;
-    book::cli::Parser cli(
-        "costs",
-        "Measures generator resume/yield and coroutine creation against plain alternatives.");
-    cli.option("elements", elements, 1, 50'000'000, "sequence length consumed per sample")
+    book::cli::Parser cli("costs",
+                          "Measures generator resume/yield and coroutine creation "
+                          "against plain alternatives.");
+    cli.option("elements", elements, 1, 50'000'000,
+               "sequence length consumed per sample")
         .option("creations", creations, 1, 10'000'000, "coroutines created per sample")
         .option("reps", reps, 5, 1000, "measured repetitions (after 2 warm-up rounds)")
         .option("csv", csv, "also write the results to this CSV file");
@@ -220,41 +224,39 @@ int main(int argc, char** argv) {
     // [/measure-creation]
 
     std::printf("compiler: %s\n", compiler.c_str());
-    std::printf(
-        "== consuming %zu values (ns per value; median [min..max] of %d runs; ratio to the for "
-        "loop)\n",
-        n, reps);
+    std::printf("== consuming %zu values, ns per value\n", n);
+    std::printf("(median [min..max] of %d rounds; x = ratio to the for loop)\n", reps);
     for (std::size_t i = 0; i < consume.size(); ++i)
         std::printf("%-26s %8.2f ns [%.2f..%.2f]  x%.1f\n", consume[i].name.c_str(),
                     consumed[i].median, consumed[i].min, consumed[i].max,
                     consumed[i].median / consumed[0].median);
-    std::printf(
-        "== creating (ns per call; median [min..max] of %d runs; ratio to the function call)\n",
-        reps);
+    std::printf("== creating, ns per call\n");
+    std::printf("(median [min..max] of %d rounds; x = ratio to the function call)\n", reps);
     for (std::size_t i = 0; i < create.size(); ++i)
         std::printf("%-30s %8.2f ns [%.2f..%.2f]  x%.1f\n", create[i].name.c_str(),
                     created[i].median, created[i].min, created[i].max,
                     created[i].median / created[0].median);
     std::printf("== memory\n");
-    std::printf("heap allocations per coroutine created: %.2f%s\n", frames_allocated,
-                frames_allocated == 0
-                    ? " (frame allocation elided: the frame lives in the caller's stack frame)"
-                    : "");
+    std::printf(
+        "heap allocations per coroutine created: %.2f%s\n", frames_allocated,
+        frames_allocated == 0
+            ? " (elided: the frame lives in the caller's stack frame)"
+            : "");
     if (g_last_size != 0)
         std::printf("size of one frame of one_value(): %zu bytes\n", g_last_size);
-    std::printf(
-        "the vector holds %zu bytes for %zu values; the generator holds one value at a time\n",
-        n * sizeof(std::uint64_t), n);
+    std::printf("the vector holds %zu bytes for %zu values; the generator holds one\n",
+                n * sizeof(std::uint64_t), n);
 
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "compiler,group,case,median_ns,min_ns,max_ns\n";
         for (std::size_t i = 0; i < consume.size(); ++i)
-            out << compiler << ",consume," << consume[i].name << ',' << consumed[i].median
-                << ',' << consumed[i].min << ',' << consumed[i].max << '\n';
+            out << compiler << ",consume," << consume[i].name << ','
+                << consumed[i].median << ',' << consumed[i].min << ','
+                << consumed[i].max << '\n';
         for (std::size_t i = 0; i < create.size(); ++i)
-            out << compiler << ",create," << create[i].name << ',' << created[i].median << ','
-                << created[i].min << ',' << created[i].max << '\n';
+            out << compiler << ",create," << create[i].name << ',' << created[i].median
+                << ',' << created[i].min << ',' << created[i].max << '\n';
         if (!out) {
             std::fprintf(stderr, "costs: could not write %s\n", csv.c_str());
             return 1;

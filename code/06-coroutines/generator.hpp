@@ -42,10 +42,11 @@ template <class T>
 class [[nodiscard]] generator {
 public:
     // [promise]
-    /// The promise type the compiler looks up: it links the frame to the generator object.
+    /// The promise type the compiler looks up: it links the frame to the generator
+    /// object.
     struct promise_type {
-        const T* current =
-            nullptr;  ///< the value of the latest co_yield (lives in the suspended frame)
+        const T* current = nullptr;  ///< the value of the latest co_yield (lives in the
+                                     ///< suspended frame)
         std::exception_ptr
             error;  ///< an exception that escaped the body, rethrown to the consumer
 
@@ -53,10 +54,11 @@ public:
         generator get_return_object() noexcept {
             return generator{std::coroutine_handle<promise_type>::from_promise(*this)};
         }
-        /// Lazy start: the body does not run until the consumer asks for the first value.
+        /// Lazy start: the body does not run until the consumer asks for the first
+        /// value.
         std::suspend_always initial_suspend() const noexcept { return {}; }
-        /// Stay suspended at the end, so the generator can see done() and destroy the frame
-        /// itself.
+        /// Stay suspended at the end, so the generator can see done() and destroy the
+        /// frame itself.
         std::suspend_always final_suspend() const noexcept { return {}; }
         /// `co_yield v`: remember where v is and hand control back to the consumer.
         std::suspend_always yield_value(const T& value) noexcept {
@@ -79,13 +81,15 @@ public:
     class iterator {
     public:
         using iterator_concept = std::input_iterator_tag;  ///< single pass
-        using difference_type = std::ptrdiff_t;            ///< required by std::input_iterator
-        using value_type = T;                              ///< what the sequence holds
+        using difference_type = std::ptrdiff_t;  ///< required by std::input_iterator
+        using value_type = T;                    ///< what the sequence holds
 
         /// A past-the-end iterator.
         iterator() = default;
-        /// An iterator over the coroutine @p h (already resumed to its first value or end).
-        explicit iterator(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+        /// An iterator over the coroutine @p h (already resumed to its first value or
+        /// end).
+        explicit iterator(std::coroutine_handle<promise_type> h) noexcept
+            : handle_(h) {}
 
         /// The value of the latest co_yield.
         const T& operator*() const { return *handle_.promise().current; }
@@ -133,8 +137,8 @@ public:
     // [/destructor]
 
     // [begin]
-    /// The first call starts the body and runs it to its first co_yield; a later call returns
-    /// the current position (single pass).
+    /// The first call starts the body and runs it to its first co_yield; a later call
+    /// returns the current position (single pass).
     iterator begin() {
         if (!handle_) return iterator{};
         if (!started_) {
@@ -164,15 +168,16 @@ private:
 };
 
 // [stages]
-/// Yields the elements of @p source for which @p keep returns true (lazily: one at a time, on
-/// demand).
+/// Yields the elements of @p source for which @p keep returns true (lazily: one at a
+/// time, on demand).
 template <class T, class Pred>
 generator<T> filter(generator<T> source, Pred keep) {
     for (const T& value : source)
         if (keep(value)) co_yield value;
 }
 
-/// Yields at most the first @p count elements of @p source, then stops without asking for more.
+/// Yields at most the first @p count elements of @p source, then stops without asking
+/// for more.
 template <class T>
 generator<T> take(generator<T> source, std::size_t count) {
     if (count == 0) co_return;

@@ -10,8 +10,8 @@
 #include <new>
 #include <stdexcept>
 
-// Counts heap allocations so that the program can show when a coroutine frame is created and
-// freed.
+// Counts heap allocations so that the program can show when a coroutine frame is
+// created and freed.
 namespace {
 std::size_t g_allocations = 0;
 std::size_t g_frees = 0;
@@ -76,10 +76,12 @@ void show_pipeline(std::size_t count) {
     // [pipeline]
     std::size_t produced = 0;
     auto even = [](std::uint64_t v) { return v % 2 == 0; };
-    auto first_even = book::coro::take(book::coro::filter(fibonacci(&produced), even), count);
+    auto first_even =
+        book::coro::take(book::coro::filter(fibonacci(&produced), even), count);
     std::printf("pipeline built; Fibonacci values produced so far: %zu\n", produced);
     std::printf("first %zu even Fibonacci numbers:", count);
-    for (std::uint64_t v : first_even) std::printf(" %llu", static_cast<unsigned long long>(v));
+    for (std::uint64_t v : first_even)
+        std::printf(" %llu", static_cast<unsigned long long>(v));
     std::printf("\nFibonacci values produced to find them: %zu\n", produced);
     // [/pipeline]
 }
@@ -108,11 +110,13 @@ void show_ownership() {
     const std::size_t before_alloc = g_allocations, before_free = g_frees;
     {
         generator<int> g = numbers(0);  // quiet: the body never runs
-        std::printf("managed: after the call, frames allocated: %zu (%zu bytes), freed: %zu\n",
-                    g_allocations - before_alloc, g_last_size, g_frees - before_free);
+        std::printf(
+            "managed: after the call, frames allocated: %zu (%zu bytes), freed: %zu\n",
+            g_allocations - before_alloc, g_last_size, g_frees - before_free);
     }  // ~generator destroys the frame
     std::printf(
-        "managed: after the generator left scope, frames allocated: %zu, freed: %zu, alive: "
+        "managed: after the generator left scope, frames allocated: %zu, freed: %zu, "
+        "alive: "
         "%zu\n",
         g_allocations - before_alloc, g_frees - before_free,
         (g_allocations - before_alloc) - (g_frees - before_free));
@@ -122,7 +126,7 @@ void show_ownership() {
     {
         leaky l = forgotten();
         saved = l.handle;  // kept only so that this program can clean up afterwards
-    }  // leaky has no destructor: the frame outlives the object
+    }                      // leaky has no destructor: the frame outlives the object
     std::printf("leaky:   after the object left scope, frames alive: %zu\n",
                 (g_allocations - leak_alloc) - (g_frees - leak_free));
     saved.destroy();
@@ -140,7 +144,8 @@ void show_misuse() {
     ++it;                 // runs to the end: it == g.end()
     std::printf("after the last value: finished = %s\n", it == g.end() ? "yes" : "no");
     try {
-        // Would resume a finished coroutine (undefined behaviour), so the iterator refuses.
+        // Would resume a finished coroutine (undefined behaviour), so the iterator
+        // refuses.
         ++it;
     } catch (const std::logic_error& e) {
         std::printf("advancing once more: std::logic_error: %s\n", e.what());

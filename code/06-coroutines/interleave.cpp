@@ -2,14 +2,15 @@
 #include "scheduler.hpp"
 
 #include "cli.hpp"
-#include "measure.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -22,8 +23,6 @@ scheduler::clock::time_point g_start;
 std::thread::id g_first_thread;
 bool g_other_thread_seen = false;
 bool g_woke_early = false;
-double g_slept_ms = 0;  // all sleeps added up
-double g_work_ms = 0;   // all computing added up
 
 struct interval {
     std::string task;
@@ -36,12 +35,25 @@ double ms_since_start(scheduler::clock::time_point t) {
     return std::chrono::duration<double, std::milli>(t - g_start).count();
 }
 
-// Every line says when, which task, and what; it also checks that every task runs on the first
-// thread.
+// The largest number of intervals [begin, end) that contain one same instant.
+int most_at_once(const std::vector<std::pair<double, double>>& intervals) {
+    std::vector<std::pair<double, int>> edges;
+    for (const auto& [begin, end] : intervals) {
+        edges.push_back({begin, +1});
+        edges.push_back({end, -1});
+    }
+    std::sort(edges.begin(), edges.end());  // at equal times an end comes before a begin
+    int now = 0, most = 0;
+    for (const auto& edge : edges) most = std::max(most, now += edge.second);
+    return most;
+}
+
+// Every line says when, which task, and what; it also checks that every task runs on
+// the first thread.
 void log(const std::string& who, const std::string& what) {
     if (std::this_thread::get_id() != g_first_thread) g_other_thread_seen = true;
-    std::printf("%8.3f ms  %-11s %s\n", ms_since_start(scheduler::clock::now()), who.c_str(),
-                what.c_str());
+    std::printf("%8.3f ms  %-11s %s\n", ms_since_start(scheduler::clock::now()),
+                who.c_str(), what.c_str());
 }
 
 // [tasks]
@@ -51,7 +63,6 @@ task<int> fetch(std::string who, int request, int ms) {
     co_await book::coro::sleep_for(milliseconds(ms));
     const auto awake = scheduler::clock::now();
     if (awake - asleep < milliseconds(ms)) g_woke_early = true;
-    g_slept_ms += ms;
     g_sleeps.push_back({who, "sleep", ms_since_start(asleep), ms_since_start(awake)});
     co_return request * 100;
 }
@@ -69,12 +80,10 @@ task<> downloader(std::string who, int requests, int ms) {
 task<> checksum(std::string who, int slices, int work_per_slice) {
     std::uint64_t h = 1469598103934665603ULL;
     for (int s = 1; s <= slices; ++s) {
-        const auto begin = scheduler::clock::now();
         for (int i = 0; i < work_per_slice; ++i)
             h = (h ^ static_cast<std::uint64_t>(i)) * 1099511628211ULL;
-        g_work_ms +=
-            std::chrono::duration<double, std::milli>(scheduler::clock::now() - begin).count();
-        log(who, "computed slice " + std::to_string(s) + " of " + std::to_string(slices));
+        log(who,
+            "computed slice " + std::to_string(s) + " of " + std::to_string(slices));
         co_await book::coro::yield();
     }
     log(who, "done, hash " + std::to_string(h % 1000));
@@ -89,9 +98,9 @@ int main(int argc, char** argv) {
     int slices = 8;
     int work = 700'000;
     std::string csv;
-    book::cli::Parser cli(
-        "interleave",
-        "Runs three coroutine tasks interleaved on one thread and prints the timeline.");
+    book::cli::Parser cli("interleave",
+                          "Runs three coroutine tasks interleaved on one thread and "
+                          "prints the timeline.");
     cli.option("requests", requests, 1, 20, "requests each downloader makes")
         .option("sleep-ms", sleep_ms, 1, 100,
                 "how long downloader A's request waits (B's waits 1.5 times as long)")
@@ -105,14 +114,14 @@ int main(int argc, char** argv) {
     scheduler s;
     s.enable_trace();
     s.spawn(downloader("download A", requests, sleep_ms), "download A");
-    s.spawn(downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2),
-            "download B");
+    s.spawn(
+        downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2),
+        "download B");
     s.spawn(checksum("checksum", slices, work), "checksum");
     std::printf("== timeline (time since run() started, task, event)\n");
     g_start = scheduler::clock::now();
     g_first_thread = std::this_thread::get_id();
     s.run();
-    const double wall_ms = book::measure::seconds_since(g_start) * 1e3;
     // [/run]
 
     std::printf("== summary\n");
@@ -121,10 +130,23 @@ int main(int argc, char** argv) {
     std::printf("times a task was resumed: %zu\n", s.trace().size());
     std::printf("every sleep lasted at least as long as asked: %s\n",
                 g_woke_early ? "no" : "yes");
-    std::printf(
-        "one after another, the sleeps and the computing would take %.1f ms; interleaved, "
-        "everything took %.1f ms\n",
-        g_slept_ms + g_work_ms, wall_ms);
+
+    // [overlap]
+    // Concurrency and parallelism, counted from the run's own intervals.
+    std::vector<std::pair<double, double>> running, asleep;
+    std::vector<std::pair<double, double>> in_progress(3, {-1, -1});
+    for (const auto& sl : s.trace()) {
+        const double b = ms_since_start(sl.begin), e = ms_since_start(sl.end);
+        running.push_back({b, e});
+        auto& life = in_progress.at(sl.task_id);
+        if (life.first < 0) life.first = b;  // first resume: the task starts
+        life.second = e;                     // last slice so far: where it ends
+    }
+    for (const auto& iv : g_sleeps) asleep.push_back({iv.begin_ms, iv.end_ms});
+    std::printf("most tasks in progress at once: %d\n", most_at_once(in_progress));
+    std::printf("most tasks running at once: %d\n", most_at_once(running));
+    std::printf("most tasks asleep at once: %d\n", most_at_once(asleep));
+    // [/overlap]
 
     if (!csv.empty()) {
         std::ofstream out(csv);
@@ -133,7 +155,8 @@ int main(int argc, char** argv) {
             out << s.name(sl.task_id) << ",run," << ms_since_start(sl.begin) << ','
                 << ms_since_start(sl.end) << '\n';
         for (const auto& iv : g_sleeps)
-            out << iv.task << ',' << iv.kind << ',' << iv.begin_ms << ',' << iv.end_ms << '\n';
+            out << iv.task << ',' << iv.kind << ',' << iv.begin_ms << ',' << iv.end_ms
+                << '\n';
         if (!out) {
             std::fprintf(stderr, "interleave: could not write %s\n", csv.c_str());
             return 1;

@@ -35,14 +35,17 @@ namespace book::coro {
  * - *timer queue*: waiters that sleep, ordered by deadline (ties: first come first).
  *
  * run() repeats three named phases until nothing is left:
- * 1. wake_expired_timers(): move every sleeper whose deadline has passed to the ready queue;
- * 2. run_ready(): resume the waiter at the head of the ready queue, until it next suspends;
+ * 1. wake_expired_timers(): move every sleeper whose deadline has passed to the ready
+ * queue;
+ * 2. run_ready(): resume the waiter at the head of the ready queue, until it next
+ * suspends;
  * 3. idle_until_next_timer(): when nothing is ready, wait (or, in simulated time, jump)
  *    to the earliest deadline.
  *
  * @code
- * book::coro::task<> nap() { co_await book::coro::sleep_for(std::chrono::milliseconds(5)); }
- * book::coro::task<> polite() { co_await book::coro::yield(); }
+ * book::coro::task<> nap() { co_await
+ * book::coro::sleep_for(std::chrono::milliseconds(5)); } book::coro::task<> polite() {
+ * co_await book::coro::yield(); }
  *
  * book::coro::scheduler s;
  * s.spawn(nap(), "sleeper");
@@ -68,18 +71,19 @@ public:
     /// deterministic tests).
     enum class time_mode {
         real,      ///< sleep_for() really waits
-        simulated  ///< when nothing is ready, the clock jumps to the next deadline at once
+        simulated  ///< when nothing is ready, the clock jumps to the next deadline at
+                   ///< once
     };
 
-    /// A suspended coroutine and the task it belongs to: what a queue of waiting coroutines
-    /// holds.
+    /// A suspended coroutine and the task it belongs to: what a queue of waiting
+    /// coroutines holds.
     struct waiter {
         std::coroutine_handle<> handle;  ///< the coroutine to resume
         std::size_t task_id;             ///< the spawned task it is part of
     };
 
-    /// One uninterrupted stretch during which a task held the thread (recorded when tracing is
-    /// on).
+    /// One uninterrupted stretch during which a task held the thread (recorded when
+    /// tracing is on).
     struct slice {
         std::size_t task_id;  ///< which task ran
         time_point begin;     ///< when it was resumed
@@ -92,14 +96,14 @@ public:
     scheduler(const scheduler&) = delete;
     scheduler& operator=(const scheduler&) = delete;
 
-    /// Takes ownership of @p t and queues it to start; returns its id (0, 1, 2, ... in spawn
-    /// order).
+    /// Takes ownership of @p t and queues it to start; returns its id (0, 1, 2, ... in
+    /// spawn order).
     std::size_t spawn(task<> t, std::string name = {}) {
         if (!t.handle()) throw std::invalid_argument("scheduler::spawn: empty task");
         const std::size_t id = tasks_.size();
         ready_.push_back({t.handle(), id});
-        tasks_.push_back(
-            {std::move(t), name.empty() ? "task " + std::to_string(id) : std::move(name)});
+        tasks_.push_back({std::move(t), name.empty() ? "task " + std::to_string(id)
+                                                     : std::move(name)});
         return id;
     }
 
@@ -121,7 +125,8 @@ public:
             }
             // [/run-loop]
         } catch (...) {
-            // Only the scheduler's own failures get here; tasks' exceptions stay in their promises.
+            // Only the scheduler's own failures get here; tasks' exceptions stay in
+            // their promises.
             current_ = outer;
             running_ = false;
             throw;
@@ -165,32 +170,37 @@ public:
     }
     // [/waiters]
 
-    /// Awaitable: go to the back of the ready queue, letting every other ready task run first.
+    /// Awaitable: go to the back of the ready queue, letting every other ready task run
+    /// first.
     auto yield() noexcept { return yield_awaiter{*this}; }
 
-    /// Awaitable: suspend until @p deadline; does not suspend when it has already passed.
+    /// Awaitable: suspend until @p deadline; does not suspend when it has already
+    /// passed.
     auto sleep_until(time_point deadline) { return sleep_awaiter{*this, deadline}; }
 
-    /// Awaitable: suspend until @p d has passed on this scheduler's clock; other tasks run
-    /// meanwhile.
+    /// Awaitable: suspend until @p d has passed on this scheduler's clock; other tasks
+    /// run meanwhile.
     auto sleep_for(duration d) { return sleep_awaiter{*this, now() + d}; }
 
 private:
     // [awaiters]
-    // co_await s.yield(): always suspend, and queue the suspended coroutine behind everyone
-    // else.
+    // co_await s.yield(): always suspend, and queue the suspended coroutine behind
+    // everyone else.
     struct yield_awaiter {
         scheduler& s;
         bool await_ready() const noexcept { return false; }
         void await_suspend(std::coroutine_handle<> h) { s.wake(s.park(h)); }
         void await_resume() const noexcept {}
     };
-    // co_await s.sleep_until(t): suspend unless t has passed, and file the coroutine under t.
+    // co_await s.sleep_until(t): suspend unless t has passed, and file the coroutine
+    // under t.
     struct sleep_awaiter {
         scheduler& s;
         time_point deadline;
         bool await_ready() const { return deadline <= s.now(); }
-        void await_suspend(std::coroutine_handle<> h) { s.wake_at(deadline, s.park(h)); }
+        void await_suspend(std::coroutine_handle<> h) {
+            s.wake_at(deadline, s.park(h));
+        }
         void await_resume() const noexcept {}
     };
     // [/awaiters]
@@ -221,7 +231,8 @@ private:
         ready_.pop_front();
         running_task_ = w.task_id;
         const auto begin = clock::now();
-        w.handle.resume();  // runs until the task's next co_await that suspends, or its end
+        w.handle
+            .resume();  // runs until the task's next co_await that suspends, or its end
         if (tracing_) trace_.push_back({w.task_id, begin, clock::now()});
         owned_task& owner = tasks_[w.task_id];
         if (owner.t.handle() && owner.t.done()) {
@@ -247,8 +258,8 @@ private:
         for (auto& o : tasks_) {
             if (o.t.handle()) {
                 stuck += (stuck.empty() ? "" : ", ") + o.name;
-                o.t =
-                    task<>{};  // destroying a suspended frame is allowed, and frees its locals
+                o.t = task<>{};  // destroying a suspended frame is allowed, and frees
+                                 // its locals
             }
         }
         if (auto e = std::exchange(first_error_, nullptr)) std::rethrow_exception(e);
@@ -279,7 +290,8 @@ inline scheduler& current_scheduler(const char* what) {
 }
 }  // namespace detail
 
-/// Awaitable: `co_await yield()` lets every other ready task of the running scheduler go first.
+/// Awaitable: `co_await yield()` lets every other ready task of the running scheduler
+/// go first.
 inline auto yield() { return detail::current_scheduler("yield").yield(); }
 
 /// Awaitable: `co_await sleep_for(d)` suspends the calling task for @p d on the running

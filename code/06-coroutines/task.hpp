@@ -15,17 +15,17 @@ class task;
 
 namespace detail {
 
-// What every task promise shares: who to resume when the task finishes, and a failure to pass
-// on.
+// What every task promise shares: who to resume when the task finishes, and a failure
+// to pass on.
 struct task_promise_base {
     std::coroutine_handle<> continuation{};
     std::exception_ptr error;
 
     // [final-awaiter]
     // Leaving the body: hand the thread straight to the awaiting coroutine (symmetric
-    // transfer). Returning a handle from await_suspend makes the compiler jump to it instead of
-    // calling resume() from inside this frame, so a chain of N awaits does not nest N calls on
-    // the stack.
+    // transfer). Returning a handle from await_suspend makes the compiler jump to it
+    // instead of calling resume() from inside this frame, so a chain of N awaits does
+    // not nest N calls on the stack.
     struct final_awaiter {
         bool await_ready() const noexcept { return false; }
         template <class Promise>
@@ -57,7 +57,8 @@ struct task_promise : task_promise_base {
     T result() {
         rethrow_if_failed();
         if (!value)
-            throw std::logic_error("task: result() asked of a task that has not finished");
+            throw std::logic_error(
+                "task: result() asked of a task that has not finished");
         return std::move(*value);
     }
 };
@@ -120,20 +121,23 @@ public:
     /// Destroys the frame, whether the body finished or not.
     ~task() { reset(); }
 
-    /// Suspends the awaiting coroutine, runs this task, and resumes the awaiter with its
-    /// result.
+    /// Suspends the awaiting coroutine, runs this task, and resumes the awaiter with
+    /// its result.
     auto operator co_await() && noexcept { return awaiter{handle_}; }
     /// Same as the rvalue form, for a task held in a named variable.
     auto operator co_await() & noexcept { return awaiter{handle_}; }
 
-    /// The coroutine behind this task (for schedulers); empty for a default-constructed task.
+    /// The coroutine behind this task (for schedulers); empty for a default-constructed
+    /// task.
     std::coroutine_handle<> handle() const noexcept { return handle_; }
     /// True once the body has finished (returned or thrown).
     bool done() const noexcept { return !handle_ || handle_.done(); }
-    /// The result of a finished task: its value, or the exception its body threw, rethrown.
+    /// The result of a finished task: its value, or the exception its body threw,
+    /// rethrown.
     T result() {
         if (!handle_ || !handle_.done())
-            throw std::logic_error("task: result() asked of a task that has not finished");
+            throw std::logic_error(
+                "task: result() asked of a task that has not finished");
         return handle_.promise().result();
     }
 
@@ -146,7 +150,8 @@ private:
         std::coroutine_handle<promise_type> callee;
         bool await_ready() const noexcept { return !callee || callee.done(); }
         // Remember who to come back to, then jump into the callee (symmetric transfer).
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) const noexcept {
+        std::coroutine_handle<> await_suspend(
+            std::coroutine_handle<> caller) const noexcept {
             callee.promise().continuation = caller;
             return callee;
         }
@@ -189,7 +194,8 @@ T run_to_completion(task<T> t) {
     t.handle().resume();
     if (!t.done())
         throw std::logic_error(
-            "run_to_completion: the task suspended waiting for something nobody will resume");
+            "run_to_completion: the task suspended waiting for something nobody will "
+            "resume");
     return t.result();
 }
 

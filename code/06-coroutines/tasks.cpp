@@ -61,8 +61,9 @@ task<std::string> catcher() {
 // [/exception]
 
 // [nested-task]
-// The design symmetric transfer replaced: each hand-over is an ordinary call to resume(),
-// made from inside the coroutine that hands over, so every level of a chain adds stack frames.
+// The design symmetric transfer replaced: each hand-over is an ordinary call to
+// resume(), made from inside the coroutine that hands over, so every level of a chain
+// adds stack frames.
 template <class T>
 class nested_task {
 public:
@@ -70,7 +71,8 @@ public:
         std::coroutine_handle<> continuation;
         T value{};
         nested_task get_return_object() {
-            return nested_task{std::coroutine_handle<promise_type>::from_promise(*this)};
+            return nested_task{
+                std::coroutine_handle<promise_type>::from_promise(*this)};
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
         auto final_suspend() noexcept {
@@ -156,8 +158,8 @@ struct chain_result {
 }
 
 // [overflow]
-// Runs one chain in a child process, on a thread with a small stack of known size, so that an
-// overflow kills only the child. The parent reports what happened.
+// Runs one chain in a child process, on a thread with a small stack of known size, so
+// that an overflow kills only the child. The parent reports what happened.
 std::string run_in_child(bool symmetric, int depth, std::size_t stack_bytes) {
     std::fflush(stdout);
     int fds[2];
@@ -199,20 +201,20 @@ std::string run_in_child(bool symmetric, int depth, std::size_t stack_bytes) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFSIGNALED(status))
-        return "crashed: killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-               strsignal(WTERMSIG(status)) + "): the stack overflowed";
+        return "crashed: signal " + std::to_string(WTERMSIG(status)) + " (" +
+               strsignal(WTERMSIG(status)) + "), the stack overflowed";
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return text;
-    return "crashed: child exited with status " + std::to_string(WEXITSTATUS(status)) +
-           " (a sanitizer reports a stack overflow this way)";
+    return "crashed: exit status " + std::to_string(WEXITSTATUS(status)) +
+           " (how a sanitizer reports a stack overflow)";
 }
 // [/overflow]
 
 int main(int argc, char** argv) {
     int depth = 100'000;
     int stack_kib = 1024;
-    book::cli::Parser cli(
-        "tasks",
-        "Shows co_await between tasks and measures the stack a deep chain of awaits uses.");
+    book::cli::Parser cli("tasks",
+                          "Shows co_await between tasks and measures the stack a deep "
+                          "chain of awaits uses.");
     cli.option("depth", depth, 1, 1'000'000,
                "length of the deep co_await chain run in a child process")
         .option("stack-kib", stack_kib, 64, 65536,
@@ -237,15 +239,18 @@ int main(int argc, char** argv) {
         const chain_result s = run_chain(true, d), n = run_chain(false, d);
         if (s.value != static_cast<std::uint64_t>(d) ||
             n.value != static_cast<std::uint64_t>(d)) {
-            std::fprintf(stderr, "tasks: a chain of depth %d returned a wrong result\n", d);
+            std::fprintf(stderr, "tasks: a chain of depth %d returned a wrong result\n",
+                         d);
             return 1;
         }
         std::printf("%8d %22zu %22zu\n", d, s.stack_bytes, n.stack_bytes);
     }
 
-    std::printf("== a chain of depth %d on a %d KiB stack, each in a child process\n", depth,
-                stack_kib);
+    std::printf("== a chain of depth %d on a %d KiB stack, each in a child process\n",
+                depth, stack_kib);
     const std::size_t stack_bytes = static_cast<std::size_t>(stack_kib) * 1024;
-    std::printf("symmetric transfer: %s\n", run_in_child(true, depth, stack_bytes).c_str());
-    std::printf("nested resume():    %s\n", run_in_child(false, depth, stack_bytes).c_str());
+    std::printf("symmetric transfer: %s\n",
+                run_in_child(true, depth, stack_bytes).c_str());
+    std::printf("nested resume():    %s\n",
+                run_in_child(false, depth, stack_bytes).c_str());
 }

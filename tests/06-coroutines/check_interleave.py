@@ -39,6 +39,10 @@ def check(output, args):
     assert "tasks finished: 3 of 3" in output
     assert "threads used: 1" in output, "a task ran on a second thread"
     assert "every sleep lasted at least as long as asked: yes" in output, "a sleeper woke before its deadline"
+    # Concurrency without parallelism, counted by the program from its own intervals.
+    assert "most tasks in progress at once: 3" in output, "the three tasks were not all in progress together"
+    assert "most tasks running at once: 1" in output, "two tasks ran at the same instant on one thread"
+    assert "most tasks asleep at once: 2" in output, "the two downloaders' waits did not overlap"
     resumes = int(re.search(r"times a task was resumed: (\d+)", output).group(1))
     # Each task is resumed once to start and once after every suspension.
     assert resumes == (1 + requests) + (1 + b_requests) + (1 + slices), f"unexpected number of resumes: {resumes}"

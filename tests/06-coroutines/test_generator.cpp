@@ -76,15 +76,17 @@ TEST_CASE("the body does not run until the first value is asked for") {
 TEST_CASE("control alternates between the consumer and the coroutine") {
     std::vector<std::string> log;
     for (int v : logged(log, 2)) log.push_back("consumer got " + std::to_string(v));
-    CHECK(log == std::vector<std::string>{"body starts", "yield 1", "consumer got 1", "yield 2",
-                                          "consumer got 2", "body ends"});
+    CHECK(log == std::vector<std::string>{"body starts", "yield 1", "consumer got 1",
+                                          "yield 2", "consumer got 2", "body ends"});
 }
 
-TEST_CASE("filter and take pull only as many values as they need from an infinite source") {
+TEST_CASE(
+    "filter and take pull only as many values as they need from an infinite source") {
     long produced = 0;
     std::vector<long> got;
     for (long v : book::coro::take(
-             book::coro::filter(naturals(&produced), [](long x) { return x % 3 == 0; }), 4))
+             book::coro::filter(naturals(&produced), [](long x) { return x % 3 == 0; }),
+             4))
         got.push_back(v);
     CHECK(got == std::vector<long>{0, 3, 6, 9});
     CHECK(produced == 10);
@@ -126,7 +128,8 @@ TEST_CASE("a generator owns copies of its by-value parameters") {
     CHECK(shared.use_count() == 1);
 }
 
-TEST_CASE("advancing past the end fails loudly instead of resuming a finished coroutine") {
+TEST_CASE(
+    "advancing past the end fails loudly instead of resuming a finished coroutine") {
     generator<int> g = count_to(1);
     auto it = g.begin();
     ++it;

@@ -94,7 +94,9 @@ TEST_CASE("a chain of awaits returns through every level") {
 }
 
 TEST_CASE("a task can return a move-only value") {
-    auto make = []() -> task<std::unique_ptr<int>> { co_return std::make_unique<int>(5); };
+    auto make = []() -> task<std::unique_ptr<int>> {
+        co_return std::make_unique<int>(5);
+    };
     auto p = run_to_completion(make());
     REQUIRE(p);
     CHECK(*p == 5);
@@ -110,7 +112,8 @@ TEST_CASE("destroying a task that never ran frees its frame and its parameters")
     CHECK(shared.use_count() == 1);
 }
 
-TEST_CASE("run_to_completion refuses a task that waits for something nobody will resume") {
+TEST_CASE(
+    "run_to_completion refuses a task that waits for something nobody will resume") {
     CHECK_THROWS_AS(run_to_completion(waits_forever()), std::logic_error);
 }
 

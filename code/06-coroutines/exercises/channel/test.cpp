@@ -41,7 +41,8 @@ TEST_CASE("a receiver that starts first waits for the values sent later, in orde
     CHECK(got == std::vector<int>{1, 2, 3, 4, 5});
 }
 
-TEST_CASE("a sender waits while the buffer is full: the buffer never exceeds its capacity") {
+TEST_CASE(
+    "a sender waits while the buffer is full: the buffer never exceeds its capacity") {
     scheduler s;
     channel<int> ch(s, 2);
     std::vector<int> got;

@@ -33,8 +33,8 @@ TEST_CASE("a waiter does not continue before the event is set") {
     s.spawn(waiter(ev, log, "a"));
     s.spawn(setter(ev, log));
     s.run();
-    CHECK(log ==
-          std::vector<std::string>{"a waits", "setter sets", "setter goes on", "a continues"});
+    CHECK(log == std::vector<std::string>{"a waits", "setter sets", "setter goes on",
+                                          "a continues"});
 }
 
 TEST_CASE("set wakes every waiter, in the order they started waiting") {
@@ -45,8 +45,9 @@ TEST_CASE("set wakes every waiter, in the order they started waiting") {
     s.spawn(waiter(ev, log, "b"));
     s.spawn(setter(ev, log));
     s.run();
-    CHECK(log == std::vector<std::string>{"a waits", "b waits", "setter sets", "setter goes on",
-                                          "a continues", "b continues"});
+    CHECK(log == std::vector<std::string>{"a waits", "b waits", "setter sets",
+                                          "setter goes on", "a continues",
+                                          "b continues"});
 }
 
 TEST_CASE("waiting on an event that is already set does not suspend") {

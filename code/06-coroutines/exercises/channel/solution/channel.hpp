@@ -14,32 +14,36 @@
 namespace book::coro::exercises {
 
 /**
- * A first-in first-out queue of at most `capacity` values, shared by tasks of one scheduler.
- * `co_await ch.send(v)` suspends the sender while the buffer is full; `co_await ch.receive()`
- * suspends the receiver while it is empty, and returns std::nullopt once the channel is closed
- * and drained. close() wakes every suspended sender and receiver.
+ * A first-in first-out queue of at most `capacity` values, shared by tasks of one
+ * scheduler. `co_await ch.send(v)` suspends the sender while the buffer is full;
+ * `co_await ch.receive()` suspends the receiver while it is empty, and returns
+ * std::nullopt once the channel is closed and drained. close() wakes every suspended
+ * sender and receiver.
  */
 template <class T>
 class channel {
 public:
-    /// A channel of @p capacity values (at least 1) whose waiters are woken through @p s.
+    /// A channel of @p capacity values (at least 1) whose waiters are woken through @p
+    /// s.
     channel(scheduler& s, std::size_t capacity) : sched_(s), capacity_(capacity) {
-        if (capacity == 0) throw std::invalid_argument("channel: capacity must be at least 1");
+        if (capacity == 0)
+            throw std::invalid_argument("channel: capacity must be at least 1");
     }
 
-    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if
-    /// closed.
+    /// Puts @p value at the back; suspends while the buffer is full. Throws
+    /// std::logic_error if closed.
     task<> send(T value) {
-        // A loop, not an if: when we are woken, another sender may have taken the free slot
-        // first.
-        while (buffer_.size() >= capacity_ && !closed_) co_await wait_in{sched_, senders_};
+        // A loop, not an if: when we are woken, another sender may have taken the free
+        // slot first.
+        while (buffer_.size() >= capacity_ && !closed_)
+            co_await wait_in{sched_, senders_};
         if (closed_) throw std::logic_error("channel: send on a closed channel");
         buffer_.push_back(std::move(value));
         wake_one(receivers_);
     }
 
-    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty
-    /// when closed and drained.
+    /// Takes the front value; suspends while the buffer is empty and the channel open.
+    /// Empty when closed and drained.
     task<std::optional<T>> receive() {
         while (buffer_.empty() && !closed_) co_await wait_in{sched_, receivers_};
         if (buffer_.empty()) co_return std::nullopt;

@@ -14,21 +14,24 @@
 namespace book::coro::exercises {
 
 /**
- * A first-in first-out queue of at most `capacity` values, shared by tasks of one scheduler.
- * `co_await ch.send(v)` suspends the sender while the buffer is full; `co_await ch.receive()`
- * suspends the receiver while it is empty, and returns std::nullopt once the channel is closed
- * and drained. close() wakes every suspended sender and receiver.
+ * A first-in first-out queue of at most `capacity` values, shared by tasks of one
+ * scheduler. `co_await ch.send(v)` suspends the sender while the buffer is full;
+ * `co_await ch.receive()` suspends the receiver while it is empty, and returns
+ * std::nullopt once the channel is closed and drained. close() wakes every suspended
+ * sender and receiver.
  */
 template <class T>
 class channel {
 public:
-    /// A channel of @p capacity values (at least 1) whose waiters are woken through @p s.
+    /// A channel of @p capacity values (at least 1) whose waiters are woken through @p
+    /// s.
     channel(scheduler& s, std::size_t capacity) : sched_(s), capacity_(capacity) {
-        if (capacity == 0) throw std::invalid_argument("channel: capacity must be at least 1");
+        if (capacity == 0)
+            throw std::invalid_argument("channel: capacity must be at least 1");
     }
 
-    /// Puts @p value at the back; suspends while the buffer is full. Throws std::logic_error if
-    /// closed.
+    /// Puts @p value at the back; suspends while the buffer is full. Throws
+    /// std::logic_error if closed.
     task<> send(T value) {
         // TODO: while the buffer is full (and the channel open), suspend in senders_.
         // TODO: a closed channel rejects the value with std::logic_error.
@@ -37,8 +40,8 @@ public:
         co_return;
     }
 
-    /// Takes the front value; suspends while the buffer is empty and the channel open. Empty
-    /// when closed and drained.
+    /// Takes the front value; suspends while the buffer is empty and the channel open.
+    /// Empty when closed and drained.
     task<std::optional<T>> receive() {
         // TODO: while the buffer is empty and the channel open, suspend in receivers_.
         if (buffer_.empty()) co_return std::nullopt;

@@ -9,8 +9,8 @@
 
 namespace book::coro::exercises {
 
-/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in
-/// the order it waited.
+/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter
+/// continues, in the order it waited.
 class event {
 public:
     /// An event whose waiters are woken through scheduler @p s.
@@ -21,8 +21,8 @@ public:
         event& ev;
         // Already set: no suspension at all, the awaiting coroutine simply goes on.
         bool await_ready() const noexcept { return ev.set_; }
-        // Not set: the coroutine is now suspended; file it so that set() can hand it to the
-        // scheduler.
+        // Not set: the coroutine is now suspended; file it so that set() can hand it to
+        // the scheduler.
         void await_suspend(std::coroutine_handle<> h) {
             ev.waiters_.push_back(ev.sched_.park(h));
         }
@@ -32,11 +32,12 @@ public:
     /// Awaitable: continues at once if set, else when set() is called.
     awaiter wait() noexcept { return awaiter{*this}; }
 
-    /// Sets the event and wakes every waiting task (through the scheduler's ready queue).
+    /// Sets the event and wakes every waiting task (through the scheduler's ready
+    /// queue).
     void set() {
         set_ = true;
-        // Waking means queueing, not resuming here: the setter keeps running until its own next
-        // co_await.
+        // Waking means queueing, not resuming here: the setter keeps running until its
+        // own next co_await.
         for (const auto& w : std::exchange(waiters_, {})) sched_.wake(w);
     }
 

@@ -8,8 +8,8 @@
 
 namespace book::coro::exercises {
 
-/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter continues, in
-/// the order it waited.
+/// Tasks `co_await ev.wait()` until some task calls `ev.set()`; then every waiter
+/// continues, in the order it waited.
 class event {
 public:
     /// An event whose waiters are woken through scheduler @p s.
@@ -20,7 +20,8 @@ public:
         event& ev;
         // TODO: do not suspend when the event is already set; otherwise suspend.
         bool await_ready() const noexcept { return true; }
-        // TODO: remember the suspended coroutine (sched_.park(h)) so that set() can wake it.
+        // TODO: remember the suspended coroutine (sched_.park(h)) so that set() can
+        // wake it.
         void await_suspend(std::coroutine_handle<> h) { (void)h; }
         void await_resume() const noexcept {}
     };
@@ -28,7 +29,8 @@ public:
     /// Awaitable: continues at once if set, else when set() is called.
     awaiter wait() noexcept { return awaiter{*this}; }
 
-    /// Sets the event and wakes every waiting task (through the scheduler's ready queue).
+    /// Sets the event and wakes every waiting task (through the scheduler's ready
+    /// queue).
     void set() {
         set_ = true;
         // TODO: wake every waiter, in the order they started waiting, and forget them.

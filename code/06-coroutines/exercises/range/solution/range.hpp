@@ -8,8 +8,8 @@
 namespace book::coro::exercises {
 
 namespace detail {
-// The coroutine: runs lazily, one value per resume. Its arguments are already known to be
-// valid.
+// The coroutine: runs lazily, one value per resume. Its arguments are already known to
+// be valid.
 inline generator<long> range_values(long first, long last, long step) {
     if (step > 0)
         for (long v = first; v < last; v += step) co_yield v;
@@ -18,11 +18,12 @@ inline generator<long> range_values(long first, long last, long step) {
 }
 }  // namespace detail
 
-/// Yields first, first + step, first + 2*step, ... up to but excluding last (counting down when
-/// step < 0). Throws std::invalid_argument at the call itself, not at the first value, when
-/// step is 0.
+/// Yields first, first + step, first + 2*step, ... up to but excluding last (counting
+/// down when step < 0). Throws std::invalid_argument at the call itself, not at the
+/// first value, when step is 0.
 inline generator<long> range(long first, long last, long step) {
-    // A plain function: this check runs now, eagerly, before any coroutine frame exists.
+    // A plain function: this check runs now, eagerly, before any coroutine frame
+    // exists.
     if (step == 0) throw std::invalid_argument("range: step must not be 0");
     return detail::range_values(first, last, step);
 }
