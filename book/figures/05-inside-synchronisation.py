@@ -69,7 +69,7 @@ def fairness(fig, theme):
     left.set_xticklabels(locks, fontsize=8)
     left.set_ylabel("share of acquisitions (%)")
     left.set_title("per thread, most-served first", fontsize=9)
-    left.legend(fontsize=7)
+    left.legend(fontsize=7, loc="upper center")
     for i, lock in enumerate(locks):
         per_window = {}
         for r in rows:

@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
             for (auto c : counts) total += c;
             if (total != l.rounds[w].guarded) consistent = false;
             std::ranges::sort(counts, std::greater<>());
-            std::printf("  window %zu: per thread (most to least)", w + 1);
+            std::printf("  %s, window %zu: per thread (most to least)", l.name.c_str(), w + 1);
             for (std::size_t k = 0; k < counts.size(); ++k) {
                 std::printf(" %llu", static_cast<unsigned long long>(counts[k]));
                 if (out) out << l.name << ',' << w + 1 << ',' << k + 1 << ',' << counts[k] << ',' << l.rounds[w].longest_pass_over << '\n';
@@ -156,9 +156,9 @@ int main(int argc, char** argv) {
         }
         const auto s = book::measure::summarize(least_share);
         const auto k = book::measure::summarize(pass_overs);
-        std::printf("  summary: least-served thread got %.2f%% [%.2f .. %.2f] of the acquisitions (fair share %.2f%%);"
+        std::printf("  %s summary: least-served thread got %.2f%% [%.2f .. %.2f] of the acquisitions (fair share %.2f%%);"
                     " longest pass-over %.0f [%.0f .. %.0f]\n\n",
-                    s.median, s.min, s.max, 100.0 / threads, k.median, k.min, k.max);
+                    l.name.c_str(), s.median, s.min, s.max, 100.0 / threads, k.median, k.min, k.max);
     }
     std::printf("== counts agree with the guarded counter in every window: %s\n", consistent ? "yes" : "NO");
     return consistent ? 0 : 1;

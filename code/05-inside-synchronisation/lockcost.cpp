@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
             const auto& w = wall[i];
             const auto& c = cpu_summary[i];
             // plain nanoseconds, no padding: runs then differ only in their numbers
-            std::printf("  %-14s wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns [%.1f .. %.1f] %.2fx\n",
-                        contenders[i].name.c_str(), w.median, w.min, w.max, w.median / wall.back().median, c.median,
+            std::printf("  %-14s (threads=%d) wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns [%.1f .. %.1f] %.2fx\n",
+                        contenders[i].name.c_str(), threads, w.median, w.min, w.max, w.median / wall.back().median, c.median,
                         c.min, c.max, c.median / cpu_summary.back().median);
             if (out)
                 out << contenders[i].name << ',' << threads << ',' << cpus << ',' << w.median << ',' << w.min << ','

@@ -10,12 +10,12 @@ def check(output, args):
     for lock in ["TAS spinlock", "std::mutex", "ticket lock"]:
         section = re.search(rf"^{re.escape(lock)}\n((?:  .*\n)+)", output, re.M)
         assert section, f"section of {lock} missing"
-        windows = re.findall(r"^  window \d+: per thread \(most to least\)((?: \d+)+);", section.group(1), re.M)
+        windows = re.findall(rf"^  {re.escape(lock)}, window \d+: per thread \(most to least\)((?: \d+)+);", section.group(1), re.M)
         assert len(windows) == reps, f"{lock}: expected {reps} windows, got {len(windows)}"
         for w in windows:
             counts = [int(c) for c in w.split()]
             assert len(counts) == threads, f"{lock}: expected {threads} counts per window"
             assert counts == sorted(counts, reverse=True), f"{lock}: counts not sorted most to least"
             assert sum(counts) > 0, f"{lock}: no acquisition at all in a window"
-        assert "summary: least-served thread got" in section.group(1), f"{lock}: summary missing"
+        assert f"{lock} summary: least-served thread got" in section.group(1), f"{lock}: summary missing"
     assert "== counts agree with the guarded counter in every window: yes" in output, "mutual exclusion failed"
