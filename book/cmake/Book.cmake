@@ -84,10 +84,11 @@ endfunction()
 
 # book_capture(NAME COMMAND <target-or-path> <args...> [DEPENDS ...] [RUNS n] [TIMEOUT s]
 #              [EXPECT_EXIT n] [EXPECT_TEXT regex] [DATA files...] [REQUIRES tool] [SMALL_ARGS ...]
-#              [COMPILER "clang 14.0.6" FLAGS -O2 ...])   # the stamp's toolchain, for a non-target command
+#              [COMPILER "clang 14.0.6" FLAGS -O2 ...]   # the stamp's toolchain, for a non-target command
+#              [CHECK name])                              # use tests/NN-slug/check_<name>.py (default: NAME)
 function(book_capture name)
   book_chapter_context()
-  cmake_parse_arguments(C "" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;REQUIRES;COMPILER" "COMMAND;DEPENDS;DATA;SMALL_ARGS;FLAGS" ${ARGN})
+  cmake_parse_arguments(C "" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;REQUIRES;COMPILER;CHECK" "COMMAND;DEPENDS;DATA;SMALL_ARGS;FLAGS" ${ARGN})
   if(NOT C_COMMAND)
     message(FATAL_ERROR "book_capture(${name}): COMMAND is required")
   endif()
@@ -130,6 +131,11 @@ function(book_capture name)
 
   set(dir "${BOOK_CAPTURE_DIR}/${BOOK_CHAPTER}/${name}")
   set(json "${dir}/capture.json")
+  # The output check: tests/NN-slug/check_<name>.py, or check_<CHECK>.py when several captures share one.
+  if(NOT C_CHECK)
+    set(C_CHECK "${name}")
+  endif()
+  set(check "${BOOK_ROOT}/tests/${BOOK_CHAPTER}/check_${C_CHECK}.py")
   set(data_outputs "")
   foreach(d IN LISTS C_DATA)
     list(APPEND data_outputs "${dir}/${d}")
@@ -152,10 +158,15 @@ function(book_capture name)
       COMMENT "Capturing ${BOOK_CHAPTER}/${name}"
       VERBATIM)
     set_property(GLOBAL APPEND PROPERTY BOOK_CHAPTER_OUTPUTS_${BOOK_CHAPTER} "${json}" ${data_outputs})
+    if(EXISTS "${check}")
+      add_test(NAME "output:${BOOK_CHAPTER}/${name}"
+        COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/outcheck.py" --chapter "${BOOK_CHAPTER}" --name "${name}"
+                --check "${check}" --capture "${json}")
+      set_tests_properties("output:${BOOK_CHAPTER}/${name}" PROPERTIES LABELS "${BOOK_CHAPTER};output")
+    endif()
   elseif(NOT BOOK_RENDER AND skip_reason STREQUAL "")
     # Sanitizer and clang presets: run with small arguments as a test, with a longer limit.
     math(EXPR limit "${C_TIMEOUT} * ${BOOK_TIMEOUT_SCALE}")
-    set(check "${BOOK_ROOT}/tests/${BOOK_CHAPTER}/check_${name}.py")
     set(check_args "")
     if(EXISTS "${check}")
       set(check_args --check "${check}")
@@ -254,14 +265,6 @@ function(book_program name)
     book_capture(${name} COMMAND ${target} ${P_CAPTURE_ARGS} DATA ${P_DATA} SMALL_ARGS ${P_SMALL_ARGS} ${pass})
   endif()
 
-  # The output check of this program, on its captured runs (the sanitizer presets check the test run instead).
-  set(check "${BOOK_ROOT}/tests/${BOOK_CHAPTER}/check_${name}.py")
-  if(BOOK_RENDER AND EXISTS "${check}")
-    add_test(NAME "output:${BOOK_CHAPTER}/${name}"
-      COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/outcheck.py" --chapter "${BOOK_CHAPTER}" --name "${name}"
-              --check "${check}" --capture "${BOOK_CAPTURE_DIR}/${BOOK_CHAPTER}/${name}/capture.json")
-    set_tests_properties("output:${BOOK_CHAPTER}/${name}" PROPERTIES LABELS "${BOOK_CHAPTER};output")
-  endif()
 endfunction()
 
 # book_figure(NAME DATA program:file ...): build/figures/NN-slug/NAME-{light,dark}.svg from captured data.
