@@ -208,8 +208,8 @@ int main(int argc, char** argv) {
         "CPUs in the affinity mask: %zu %s; everything below is confined to CPU %d\n",
         all.size(), format_cpus(all).c_str(), all.front());
     std::printf(
-        "%d tasks; each makes %d requests of %.1f ms latency (I/O-bound) or computes for "
-        "as long (CPU-bound)\n",
+        "%d tasks; each makes %d requests of %.1f ms latency (I/O-bound),\n"
+        "or computes for as long (CPU-bound)\n",
         cfg.tasks, cfg.requests, cfg.latency_us / 1e3);
 
     // [measure]

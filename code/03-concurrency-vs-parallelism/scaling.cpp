@@ -95,11 +95,10 @@ struct Row {
     double speedup_high() const { return book::cvp::speedup(t1, tn.min); }
 };
 
-void print_table(const std::vector<Row>& rows, const char* law, int cpus) {
-    std::printf("threads  1 thread ms  n threads ms (min..max)     CPUs busy  serial fraction"
-                "  speedup (min..max)    %s, min(n,%d) CPUs\n", law, cpus);
+void print_table(const std::vector<Row>& rows, const char* law) {
+    std::printf("  n   t(1) ms   t(n) ms (min..max)        busy  serial  speedup (min..max)  %s\n", law);
     for (const Row& r : rows)
-        std::printf("%7d  %11.1f  %12.1f (%6.1f..%6.1f)  %9.2f  %15.3f  %7.2f (%4.2f..%4.2f)  %9.2f\n",
+        std::printf("%3d  %8.1f  %8.1f (%6.1f..%6.1f)  %5.2f  %6.3f  %7.2f (%4.2f..%4.2f)  %6.2f\n",
                     r.threads, r.t1, r.tn.median, r.tn.min, r.tn.max, r.cpus_busy,
                     r.serial_fraction, r.speedup(), r.speedup_low(), r.speedup_high(),
                     r.predicted);
@@ -217,10 +216,14 @@ int main(int argc, char** argv) {
                 cfg.serial_ms, cfg.parallel_ms);
     std::printf("serial fraction f, measured on one thread: %.3f; Amdahl's limit 1/f: %.2f\n",
                 f, 1 / f);
-    print_table(amdahl, "Amdahl", p);
+    std::printf("n threads; t(1) the same problem on one thread; busy = CPU time / wall time;\n"
+                "speedup = t(1) / t(n); Amdahl's prediction with min(n, %d) processors\n", p);
+    print_table(amdahl, "Amdahl");
     std::printf("== scaled problem (Gustafson): serial part %d ms + %d ms of CPU time per thread\n",
                 cfg.serial_ms, cfg.scaled_ms);
-    print_table(gustafson, "Gustafson", p);
+    std::printf("t(1) the same scaled problem on one thread; serial fraction s measured on n threads;\n"
+                "Gustafson's prediction with min(n, %d) processors\n", p);
+    print_table(gustafson, "Gustafson");
 
     bool agree = true;
     for (std::size_t i = 0; i < counts.size(); ++i)
