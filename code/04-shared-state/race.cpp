@@ -1,4 +1,6 @@
 // Two threads increment one shared counter without synchronisation and lose updates; an atomic counter does not.
+#include <sched.h>
+
 #include <atomic>
 #include <cstdio>
 #include <thread>
@@ -51,17 +53,44 @@ void report(const char* name, long expected, long got) {
                 100.0 * static_cast<double>(expected - got) / static_cast<double>(expected));
 }
 
+// [one-cpu]
+// Restricts this process to one CPU (the first it may use); threads created later inherit it. The
+// two threads then never run at the same instant: they take turns in time slices.
+int pin_to_one_cpu() {
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (!CPU_ISSET(cpu, &allowed)) continue;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        return sched_setaffinity(0, sizeof one, &one) == 0 ? cpu : -1;
+    }
+    return -1;
+}
+// [/one-cpu]
+
 }  // namespace
 
 int main(int argc, char** argv) {
     long increments = 1'000'000;
     bool skip_racy = false;
+    bool one_cpu = false;
     book::cli::Parser cli("race", "Two threads increment one counter: plain, volatile (both racy) and atomic.");
     cli.option("increments", increments, 1L, 100'000'000L, "increments per thread")
-        .flag("skip-racy", skip_racy, "run only the atomic counter (for the sanitizer builds)");
+        .flag("skip-racy", skip_racy, "run only the atomic counter (for the sanitizer builds)")
+        .flag("one-cpu", one_cpu, "run every thread on one CPU, so that they take turns instead of running at once");
     cli.parse(argc, argv);
 
     const long expected = 2 * increments;
+    if (one_cpu) {
+        const int cpu = pin_to_one_cpu();
+        if (cpu < 0) {
+            std::perror("race: sched_setaffinity");
+            return 1;
+        }
+        std::printf("all threads restricted to CPU %d\n", cpu);
+    }
     std::printf("two threads, %ld increments each\n", increments);
     if (!skip_racy) {
         run_two(plain_increments, increments);
