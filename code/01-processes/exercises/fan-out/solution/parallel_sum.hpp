@@ -32,11 +32,11 @@ inline bool read_part(int fd, long long& part) {
     return got == static_cast<ssize_t>(sizeof part);
 }
 
-inline bool reap(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
+inline bool reap(pid_t worker) {
+    int worker_status = 0;
+    while (::waitpid(worker, &worker_status, 0) < 0)
         if (errno != EINTR) return false;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return WIFEXITED(worker_status) && WEXITSTATUS(worker_status) == 0;
 }
 }  // namespace detail
 
@@ -58,26 +58,26 @@ inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers
     // Fan out: one pipe and one child per slice. The parent closes each write
     // end right after the fork, so that later children do not inherit it.
     for (std::size_t k = 0; k < k_workers; ++k) {
-        int fds[2];
-        if (::pipe(fds) != 0) break;
+        int part_pipe[2];
+        if (::pipe(part_pipe) != 0) break;
         const pid_t pid = ::fork();
         if (pid < 0) {
-            ::close(fds[0]);
-            ::close(fds[1]);
+            ::close(part_pipe[0]);
+            ::close(part_pipe[1]);
             break;
         }
         if (pid == 0) {
-            ::close(fds[0]);
+            ::close(part_pipe[0]);
             const auto slice = numbers.subspan(
                 k * n / k_workers, (k + 1) * n / k_workers - k * n / k_workers);
             const long long part = std::accumulate(slice.begin(), slice.end(), 0LL);
-            ::_exit(::write(fds[1], &part, sizeof part) ==
+            ::_exit(::write(part_pipe[1], &part, sizeof part) ==
                             static_cast<ssize_t>(sizeof part)
                         ? 0
                         : 1);
         }
-        ::close(fds[1]);
-        read_ends.push_back(fds[0]);
+        ::close(part_pipe[1]);
+        read_ends.push_back(part_pipe[0]);
         result.workers.push_back(pid);
     }
 
@@ -90,10 +90,7 @@ inline FanOutResult parallel_sum(std::span<const long long> numbers, int workers
         ::close(fd);
     }
     for (pid_t pid : result.workers) ok = detail::reap(pid) && ok;
-    if (!ok)
-        throw std::runtime_error(
-            "parallel_sum: a worker could not be started or did not deliver its "
-            "part");
+    if (!ok) throw std::runtime_error("parallel_sum: a worker failed or was lost");
     return result;
 }
 

@@ -21,35 +21,35 @@ struct ChildSum {
 /// Returns the sum of @p numbers, computed by a child process that the function
 /// creates and waits for.
 inline ChildSum sum_in_child(std::span<const long long> numbers) {
-    int fds[2];
-    if (::pipe(fds) != 0)
+    int sum_pipe[2];
+    if (::pipe(sum_pipe) != 0)
         throw std::system_error(errno, std::generic_category(), "pipe");
     const pid_t pid = ::fork();
     if (pid < 0) {
         const int error = errno;
-        ::close(fds[0]);
-        ::close(fds[1]);
+        ::close(sum_pipe[0]);
+        ::close(sum_pipe[1]);
         throw std::system_error(error, std::generic_category(), "fork");
     }
     if (pid == 0) {  // the child: it has its own copy of `numbers`, made by fork
-        ::close(fds[0]);
+        ::close(sum_pipe[0]);
         const long long sum = std::accumulate(numbers.begin(), numbers.end(), 0LL);
-        const bool sent =
-            ::write(fds[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
+        const bool sent = ::write(sum_pipe[1], &sum, sizeof sum) ==
+                          static_cast<ssize_t>(sizeof sum);
         // a write of 8 bytes to a pipe is atomic: it is all or nothing
         ::_exit(sent ? 0 : 1);
     }
-    ::close(fds[1]);  // the parent's copy of the write end
+    ::close(sum_pipe[1]);  // the parent's copy of the write end
     long long sum = 0;
     ssize_t got;
-    do got = ::read(fds[0], &sum, sizeof sum);
+    do got = ::read(sum_pipe[0], &sum, sizeof sum);
     while (got < 0 && errno == EINTR);
-    ::close(fds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    ::close(sum_pipe[0]);
+    int child_status = 0;
+    while (::waitpid(pid, &child_status, 0) < 0 && errno == EINTR) {
     }
-    if (got != static_cast<ssize_t>(sizeof sum) || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0)
+    if (got != static_cast<ssize_t>(sizeof sum) || !WIFEXITED(child_status) ||
+        WEXITSTATUS(child_status) != 0)
         throw std::runtime_error("sum_in_child: the child did not deliver its sum");
     return {sum, pid};
 }

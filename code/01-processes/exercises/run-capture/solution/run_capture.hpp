@@ -36,20 +36,20 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
 
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    int out_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0)
         throw std::system_error(errno, std::generic_category(), "pipe2");
     posix_spawn_file_actions_t actions;
     ::posix_spawn_file_actions_init(&actions);
     // the copy is not close-on-exec
-    ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    pid_t pid = 0;
+    ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    pid_t child = 0;
     const int rc =
-        ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+        ::posix_spawn(&child, args[0], &actions, nullptr, args.data(), environ);
     ::posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);  // only the child's stdout holds the write end now
+    ::close(out_pipe[1]);  // only the child's stdout holds the write end now
     if (rc != 0) {
-        ::close(fds[0]);
+        ::close(out_pipe[0]);
         throw std::system_error(rc, std::generic_category(),
                                 "posix_spawn " + argv[0]);
     }
@@ -60,22 +60,22 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
     Captured result;
     char buf[4096];
     for (;;) {
-        const ssize_t n = ::read(fds[0], buf, sizeof buf);
+        const ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
         if (n > 0)
             result.output.append(buf, static_cast<std::size_t>(n));
         else if (n == 0 || errno != EINTR)
             break;
     }
-    ::close(fds[0]);
+    ::close(out_pipe[0]);
 
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
+    int child_status = 0;
+    while (::waitpid(child, &child_status, 0) < 0)
         if (errno != EINTR)
             throw std::system_error(errno, std::generic_category(), "waitpid");
-    if (WIFEXITED(status))
-        result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-        result.exit_code = 128 + WTERMSIG(status);
+    if (WIFEXITED(child_status))
+        result.exit_code = WEXITSTATUS(child_status);
+    else if (WIFSIGNALED(child_status))
+        result.exit_code = 128 + WTERMSIG(child_status);
     return result;
 }
 
