@@ -209,6 +209,51 @@ std::string run_in_child(bool symmetric, int depth, std::size_t stack_bytes) {
 }
 // [/overflow]
 
+// [build]
+// What this binary was built with: symmetric transfer's stack use depends on it.
+std::string compiler() {
+#if defined(__clang__)
+    return "clang++ " + std::to_string(__clang_major__) + "." +
+           std::to_string(__clang_minor__) + "." + std::to_string(__clang_patchlevel__);
+#else
+    return "g++ " __VERSION__;
+#endif
+}
+
+bool optimised() {
+#if defined(__OPTIMIZE__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BOOK_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define BOOK_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BOOK_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define BOOK_TSAN 1
+#endif
+
+const char* sanitizer() {
+#if defined(BOOK_ASAN)
+    return "address";
+#elif defined(BOOK_TSAN)
+    return "thread";
+#else
+    return "none";
+#endif
+}
+// [/build]
+
 int main(int argc, char** argv) {
     int depth = 100'000;
     int stack_kib = 1024;
@@ -234,6 +279,8 @@ int main(int argc, char** argv) {
     std::printf(
         "== stack used by a chain of co_await (bytes from the caller to the deepest "
         "coroutine)\n");
+    std::printf("built with: %s, optimisation %s, sanitizer: %s\n", compiler().c_str(),
+                optimised() ? "on" : "off", sanitizer());
     std::printf("%8s %22s %22s\n", "depth", "symmetric transfer", "nested resume()");
     for (int d : {10, 100, 1000}) {
         const chain_result s = run_chain(true, d), n = run_chain(false, d);

@@ -26,7 +26,8 @@ def check(output, args):
         "the exception did not cross two co_awaits"
 
     table = _section(output, "stack used")
-    rows = [l.split() for l in table[1:]]
+    assert any(l.startswith("built with: ") for l in table), "the build line is missing"
+    rows = [l.split() for l in table if re.match(r"^\s*\d+\s+\d+\s+\d+$", l)]
     assert [r[0] for r in rows] == ["10", "100", "1000"], "stack table rows missing"
     nested = [int(r[2]) for r in rows]
     # Without symmetric transfer the stack grows with the depth, whatever the compiler and flags.
