@@ -99,7 +99,7 @@ struct Config {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int work_ms = 40, reps = 5, warmup = 1, max_factor = 4;
+    int work_ms = 30, reps = 5, warmup = 1, max_factor = 4;
     std::string csv;
     book::cli::Parser cli("oversubscribe",
                           "Runs 1 to F x CPUs busy threads, on all allowed CPUs and on one, and reports how much of "
