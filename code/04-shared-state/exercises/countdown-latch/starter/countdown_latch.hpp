@@ -19,7 +19,7 @@ public:
     /// Decrements the count; at zero, releases every waiter. Throws std::logic_error below zero.
     void count_down() {
         // TODO: under the mutex, refuse to go below zero (throw std::logic_error), decrement,
-        // and when the count reaches zero wake every thread blocked in wait().
+        // and when the count reaches zero wake the threads blocked in wait() (notify_one or notify_all?).
         (void)count_;
     }
 
