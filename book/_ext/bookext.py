@@ -212,7 +212,7 @@ def variations_html(texts):
 def stamp_html(record, run_index):
     s = record["stamp"]
     run = record["runs"][run_index]
-    command = " ".join(["$", "./" + record["command"][0], *record["command"][1:]])
+    command = "$ " + record.get("display", " ".join(["./" + record["command"][0], *record["command"][1:]]))
     items = [f"<code>{html.escape(command)}</code>", f"exit status {run['exit']}", f"{run['seconds']:.2f} s"]
     if s.get("compiler"):
         items.append(html.escape(f"{s['compiler']} {s.get('flags', '')}".strip()))

@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -131,7 +132,12 @@ def main():
             return 1
 
     shown = [os.path.basename(cmd[0])] + cmd[1:]
-    record = {"chapter": args.chapter, "name": args.name, "command": shown, "expect_exit": args.expect_exit,
+    # As a reader would type it: ./program for what the build made, a tool's bare name otherwise.
+    build_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.workdir))))
+    built = os.path.abspath(cmd[0]).startswith(build_root + os.sep)
+    display = shlex.join([("./" if built else "") + shown[0]] + shown[1:])
+    record = {"chapter": args.chapter, "name": args.name, "command": shown, "display": display,
+              "expect_exit": args.expect_exit,
               "runs": runs, "stamp": stamp}
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
