@@ -167,15 +167,18 @@ def variations_html(texts):
     first = runs[0]
     if all(r == first for r in runs):
         return f'<p class="variations-summary">All {n} runs printed exactly the same lines.</p>'
+    def shape(line):  # numbers masked, runs of spaces folded (aligned columns widen with their numbers)
+        return NUMBER.sub("#", " ".join(line.split()))
+
     same_shape = all(len(r) == len(first) for r in runs) and all(
-        NUMBER.sub("#", r[i]) == NUMBER.sub("#", first[i]) for r in runs for i in range(len(first)))
+        shape(r[i]) == shape(first[i]) for r in runs for i in range(len(first)))
     if same_shape:
         rows = []
         for i, line in enumerate(first):
             variants = [r[i] for r in runs]
-            if all(v == line for v in variants):
-                continue
             numbers = [NUMBER.findall(v) for v in variants]
+            if all(nums == numbers[0] for nums in numbers):
+                continue
             differing = [k for k in range(len(numbers[0])) if len({nums[k] for nums in numbers}) > 1]
             matches = list(NUMBER.finditer(line))
             label, last = "", 0
