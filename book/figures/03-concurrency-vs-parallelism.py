@@ -82,6 +82,8 @@ def draw_speedup(path, stem, experiment):
     lo = [float(r["speedup_low"]) for r in rows]
     hi = [float(r["speedup_high"]) for r in rows]
     pred = [float(r["predicted"]) for r in rows]
+    busy = [float(r["cpus_busy"]) for r in rows]
+    obtained = [b / busy[0] for b in busy] if busy and busy[0] > 0 else []
     cpus = int(rows[0]["cpus"])
     law = "Amdahl" if experiment == "fixed" else "Gustafson"
 
@@ -94,13 +96,16 @@ def draw_speedup(path, stem, experiment):
         err = [[max(v - l, 0) for v, l in zip(s, lo)], [max(h - v, 0) for v, h in zip(s, hi)]]
         ax.errorbar(n, s, yerr=err, marker="o", linestyle="-", color=measured, ecolor=measured, capsize=3,
                     label="measured: median, bars min..max")
+        if obtained:
+            ax.plot(n, obtained, linestyle="-", linewidth=5, alpha=0.45, color=theme.palette[2], zorder=1,
+                    label="CPUs obtained: busy(n) / busy(1), about the most the speedup can be")
         ax.axvline(cpus, color=theme.muted, linestyle="--", linewidth=1)
         ax.annotate(f"{cpus} CPU{'s' if cpus > 1 else ''} in the mask", xy=(cpus, 0.02), xycoords=("data", "axes fraction"),
                     xytext=(4, 0), textcoords="offset points", color=theme.fg, fontsize=9)
         ax.set_xlabel("threads")
         ax.set_ylabel("speedup" if experiment == "fixed" else "scaled speedup")
         ax.set_xticks(n)
-        ax.set_ylim(0, max(max(n), max(hi)) * 1.08)
+        ax.set_ylim(0, max(max(n), max(hi), max(obtained, default=0)) * 1.08)
         ax.grid(True)
         ax.legend(loc="upper left", fontsize=8)
 
