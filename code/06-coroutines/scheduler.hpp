@@ -35,17 +35,17 @@ namespace book::coro {
  * - *timer queue*: waiters that sleep, ordered by deadline (ties: first come first).
  *
  * run() repeats three named phases until nothing is left:
- * 1. wake_expired_timers(): move every sleeper whose deadline has passed to the ready
- * queue;
+ * 1. wake_expired_timers(): move every sleeper whose deadline has passed to the
+ *    ready queue;
  * 2. run_ready(): resume the waiter at the head of the ready queue, until it next
- * suspends;
- * 3. idle_until_next_timer(): when nothing is ready, wait (or, in simulated time, jump)
- *    to the earliest deadline.
+ *    suspends;
+ * 3. idle_until_next_timer(): when nothing is ready, wait (or, in simulated time,
+ *    jump) to the earliest deadline.
  *
  * @code
- * book::coro::task<> nap() { co_await
- * book::coro::sleep_for(std::chrono::milliseconds(5)); } book::coro::task<> polite() {
- * co_await book::coro::yield(); }
+ * using namespace std::chrono_literals;
+ * book::coro::task<> nap() { co_await book::coro::sleep_for(5ms); }
+ * book::coro::task<> polite() { co_await book::coro::yield(); }
  *
  * book::coro::scheduler s;
  * s.spawn(nap(), "sleeper");

@@ -75,6 +75,7 @@ public:
                 std::coroutine_handle<promise_type>::from_promise(*this)};
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
+        // [nested-final]
         auto final_suspend() noexcept {
             struct resume_caller {
                 bool await_ready() noexcept { return false; }
@@ -86,6 +87,7 @@ public:
             };
             return resume_caller{};
         }
+        // [/nested-final]
         void return_value(T v) { value = v; }
         void unhandled_exception() { std::terminate(); }
     };
@@ -93,6 +95,7 @@ public:
     ~nested_task() {
         if (h_) h_.destroy();
     }
+    // [nested-await]
     auto operator co_await() && noexcept {
         struct awaiter {
             std::coroutine_handle<promise_type> callee;
@@ -105,6 +108,7 @@ public:
         };
         return awaiter{h_};
     }
+    // [/nested-await]
     std::coroutine_handle<promise_type> handle() const { return h_; }
 
 private:

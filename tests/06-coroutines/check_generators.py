@@ -59,8 +59,10 @@ def check(output, args):
     assert produced == 3 * (even - 1) + 1, f"the pipeline pulled {produced} values; laziness would pull {3 * (even - 1) + 1}"
 
     own = "\n".join(_section(output, "frame ownership"))
-    assert "managed: after the generator left scope, frames allocated: 1, freed: 1, alive: 0" in own, \
-        "the generator did not free its frame"
+    # g++ allocates the frame on the heap; clang may elide the allocation (then both counts are 0).
+    left = re.search(r"managed: after the generator left scope, allocated: (\d+), freed: (\d+)", own)
+    assert left, "ownership line missing"
+    assert left.group(1) == left.group(2) and left.group(1) in ("0", "1"), "the generator did not free its frame"
     assert "leaky:   after the object left scope, frames alive: 1" in own, "the leaky coroutine's frame is not shown alive"
     assert "leaky:   after an explicit handle.destroy(), frames alive: 0" in own, "destroy() did not free the frame"
 
