@@ -1,11 +1,13 @@
 // scaling.cpp: measured speedup for 1..N threads against Amdahl's law (fixed problem) and Gustafson's law (problem grown with the threads).
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "affinity.hpp"

@@ -1,5 +1,5 @@
 // timeline.cpp: the same CPU-bound tasks on the same threads, interleaved on one CPU (concurrency) and then spread over every CPU (parallelism), traced.
-#include <cinttypes>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -73,12 +73,12 @@ Run run_tasks(const std::vector<int>& cpus, const Config& cfg, std::uint64_t sli
 // What one run's trace shows: how often each task was interrupted, where it
 // ran, and how many tasks were in progress or executing at the same instant.
 void report(const char* title, const Run& run, std::int64_t max_gap_ns,
-            const std::vector<int>& cpus) {
+            const std::vector<int>& cpus, std::size_t samples_per_task) {
     const auto stretches = run.trace.stretches(max_gap_ns);
     std::vector<std::pair<std::int64_t, std::int64_t>> executing, in_progress;
     std::printf("== %s: %zu tasks on %zu threads, confined to CPUs %s\n", title,
                 run.trace.tasks(), run.trace.tasks(), format_cpus(cpus).c_str());
-    std::size_t outside = 0, total_samples = 0;
+    std::size_t outside = 0, total_samples = 0, completed = 0;
     for (std::size_t t = 0; t < run.trace.tasks(); ++t) {
         const auto& samples = run.trace.samples(t);
         std::vector<int> used;
@@ -88,6 +88,7 @@ void report(const char* title, const Run& run, std::int64_t max_gap_ns,
             if (std::find(cpus.begin(), cpus.end(), s.cpu) == cpus.end()) ++outside;
         }
         total_samples += samples.size();
+        if (samples.size() == samples_per_task) ++completed;  // one sample per slice, plus the start
         const auto count = std::count_if(stretches.begin(), stretches.end(),
                                          [&](const Stretch& s) { return s.task == t; });
         std::printf("task %zu: %td stretches, CPUs used %zu, started at %.2f ms, finished at %.2f ms\n",
@@ -95,7 +96,7 @@ void report(const char* title, const Run& run, std::int64_t max_gap_ns,
         in_progress.emplace_back(samples.front().ns, samples.back().ns);
     }
     for (const Stretch& s : stretches) executing.emplace_back(s.begin_ns, s.end_ns);
-    std::printf("tasks completed: %zu of %zu\n", run.checksums.size(), run.trace.tasks());
+    std::printf("tasks completed: %zu of %zu\n", completed, run.trace.tasks());
     std::printf("samples taken: %zu, of which outside CPUs %s: %zu\n", total_samples,
                 format_cpus(cpus).c_str(), outside);
     std::printf("most tasks in progress at one instant: %d\n", peak_overlap(in_progress));
@@ -160,8 +161,8 @@ int main(int argc, char** argv) {
                                    1, cfg.reps);
     // [/measure]
 
-    report("one CPU", last_one, max_gap_ns, one);
-    report("all CPUs", last_all, max_gap_ns, all);
+    report("one CPU", last_one, max_gap_ns, one, slices + 1);
+    report("all CPUs", last_all, max_gap_ns, all, slices + 1);
     std::printf("checksums of the two runs agree: %s\n",
                 last_one.checksums == last_all.checksums ? "yes" : "NO");
 
