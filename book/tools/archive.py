@@ -64,8 +64,11 @@ def chapter_archive(args):
         dirs.update(prog["uses"])
     for d in sorted(dirs):
         for name in sorted(os.listdir(d)):
-            if name.endswith((".hpp", ".h")):
-                entries.setdefault(f"{top}/{name}", read(os.path.join(d, name)))
+            path = os.path.join(d, name)
+            # Headers from every folder; from the chapter's own, every file the chapter shows (sources
+            # its programs do not list, scripts), but not its CMakeLists.txt, which needs the whole book.
+            if name.endswith((".hpp", ".h")) or (d == code_dir and os.path.isfile(path) and name != "CMakeLists.txt"):
+                entries.setdefault(f"{top}/{name}", read(path))
     # Exercises: starter code and tests only.
     for ex in ch["exercises"]:
         for dirpath, _, files in os.walk(ex["dir"]):
