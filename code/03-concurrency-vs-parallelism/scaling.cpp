@@ -21,9 +21,9 @@ namespace {
 using namespace book::cvp;
 
 struct Config {
-    int serial_ms = 15;
-    int parallel_ms = 120;
-    int scaled_ms = 30;
+    int serial_ms = 12;
+    int parallel_ms = 96;
+    int scaled_ms = 24;
     int chunks = 480;
     int reps = 5;
     int max_threads = 0;
