@@ -105,8 +105,7 @@ private:
  *     book::processes::write_all(pipe.write_end.get(), "hello");
  *     return 0;
  * });
- // or read_all never sees end of file
- * pipe.write_end.close();
+ * pipe.write_end.close();  // or read_all never sees end of file
  * std::string got = book::processes::read_all(pipe.read_end.get());
  * book::processes::wait_for(pid);
  * @endcode
@@ -220,7 +219,8 @@ inline ChildReport wait_for(pid_t pid) {
  * buffers it inherited (which would print their contents a second time). An
  * exception escaping @p body ends the child with code 125. In a program with
  * several threads, the child has only the thread that called fork: @p body
- * should then use async-signal-safe calls only.
+ * should then use async-signal-safe calls only (those POSIX allows in a signal
+ * handler, such as write and _exit; printf and malloc are not among them).
  *
  * @code
  * pid_t pid = book::processes::fork_child([] { return 7; });
@@ -288,7 +288,7 @@ inline std::size_t page_size() {
  *
  * @code
  * book::processes::PageBuffer buf(64 << 20);   // 64 MiB, nothing touched yet
- * buf.write_pages(buf.pages());                 // now 16384 pages are resident
+ * buf.write_pages(buf.pages());                 // with 4 KiB pages, 16384 are now resident
  * @endcode
  */
 class PageBuffer {

@@ -155,7 +155,7 @@ void show_copy_on_write(int mib) {
     const std::size_t pages = buffer.pages();
     buffer.write_pages(pages);  // every page is now resident in the parent
     std::printf(
-        "parent buffer: %d MiB = %zu pages of %zu bytes, written before each fork\n",
+        "parent buffer: %d MiB = %zu pages of %zu bytes, all written before the forks\n",
         mib, pages, bp::page_size());
     struct Job {
         const char* what;
@@ -305,8 +305,8 @@ void show_creation_cost(const Options& o) {
 // [/cost]
 
 // [sized-parent]
-// Gives the parent exactly `mib` MiB of touched memory (and no other mapping),
-// so that fork can be timed at several sizes.
+// Gives the parent `mib` MiB of touched memory on top of its own (at 0, no extra
+// mapping at all), so that fork can be timed at several sizes.
 class SizedParent {
 public:
     void resize_to(int mib) {
@@ -499,7 +499,8 @@ void show_fork_with_threads() {
     std::fflush(stdout);
     pid_t child = bp::fork_child([&] {
         // Only the thread that called fork exists here: use async-signal-safe
-        // calls only. lock() would wait forever, since the owner was not copied.
+        // calls only. lock() would wait forever, since the owner was not copied;
+        // try_lock is not on POSIX's list either, but it never blocks.
         const bool got_it = m.try_lock();
         if (got_it) m.unlock();
         Line line;
@@ -562,8 +563,8 @@ int main(int argc, char** argv) {
         // [sections]
         show_identity();
         show_separate_address_spaces();
-        show_exec();
         show_copy_on_write(o.mib);
+        show_exec();
         show_pipe();
         show_creation_cost(o);
         show_fork_cost_by_size(o);

@@ -49,7 +49,7 @@ TEST_CASE(
     "a pipe carries a child's bytes to its parent, and ends when every write end "
     "is closed") {
     auto pipe = bp::Pipe::create();
-    // more than a pipe holds at once (64 KiB on Linux)
+    // more than a pipe holds at once (64 KiB on Linux with 4 KiB pages)
     const std::string message(100'000, 'x');
     pid_t child = bp::fork_child([&] {
         pipe.read_end.close();

@@ -55,7 +55,7 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
     }
 
     // Read everything before waiting: a child whose output fills the pipe
-    // (64 KiB) blocks in write until someone reads, and would never exit if the
+    // (64 KiB by default with 4 KiB pages) blocks in write until someone reads, and would never exit if the
     // parent waited first.
     Captured result;
     char buf[4096];
