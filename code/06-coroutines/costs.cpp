@@ -41,7 +41,7 @@ inline void keep(const T& value) {
 }
 
 // [sequence]
-// The same sequence four ways: a linear congruential generator (Knuth's MMIX
+// The same sequence five ways: a linear congruential generator (Knuth's MMIX
 // constants).
 constexpr std::uint64_t step(std::uint64_t x) {
     return x * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -1,0 +1,43 @@
+"""Output check of chapter 6's tasks program: the order of control transfer, exception propagation, chain results."""
+import re
+
+
+def _section(output, title):
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("== " + title):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
+            return lines[i + 1:end]
+    raise AssertionError(f"section '== {title}' is missing")
+
+
+def check(output, args):
+    assert _section(output, "control transfer") == [
+        "main: calling top(); nothing runs yet",
+        "main: resuming top",
+        "  top: started, awaits middle(4)",
+        "    middle: started, awaits leaf(4)",
+        "      leaf: running, returns 40",
+        "    middle: resumed with 40, returns 41",
+        "  top: resumed with 41",
+        "main: top finished with 41",
+    ], "the order of control transfer between tasks differs"
+    assert _section(output, "exception through co_await") == ["caught std::runtime_error: disk not found"], \
+        "the exception did not cross two co_awaits"
+
+    table = _section(output, "stack used")
+    assert any(l.startswith("built with: ") for l in table), "the build line is missing"
+    rows = [l.split() for l in table if re.match(r"^\s*\d+\s+\d+\s+\d+$", l)]
+    assert [r[0] for r in rows] == ["10", "100", "1000"], "stack table rows missing"
+    nested = [int(r[2]) for r in rows]
+    # Without symmetric transfer the stack grows with the depth, whatever the compiler and flags.
+    assert nested[0] < nested[1] < nested[2], "nested resume() did not use more stack for a deeper chain"
+
+    depth = re.search(r"== a chain of depth (\d+)", output)
+    assert depth, "deep-chain section missing"
+    sym = re.search(r"^symmetric transfer: (.*)$", output, re.M)
+    nes = re.search(r"^nested resume\(\):\s+(.*)$", output, re.M)
+    assert sym and nes, "deep-chain results missing"
+    for what in (sym.group(1), nes.group(1)):
+        assert what.startswith("completed: result " + depth.group(1)) or what.startswith("crashed:"), \
+            "a deep chain neither completed with the right result nor was reported as crashed: " + what
