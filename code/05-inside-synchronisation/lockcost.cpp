@@ -161,8 +161,9 @@ int main(int argc, char** argv) {
                 ++windows_total;
                 cpu[index].push_back(w.cpu_ns_per_acquisition);
                 if constexpr (std::is_same_v<Lock, book::sync::FutexMutex>) {
-                    futex_waits_per_k.push_back(1000.0 * static_cast<double>(w.futex_waits) / static_cast<double>(w.acquisitions));
-                    futex_wakes_per_k.push_back(1000.0 * static_cast<double>(w.futex_wakes) / static_cast<double>(w.acquisitions));
+                    const double acquisitions = static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
+                    futex_waits_per_k.push_back(1000.0 * static_cast<double>(w.futex_waits) / acquisitions);
+                    futex_wakes_per_k.push_back(1000.0 * static_cast<double>(w.futex_wakes) / acquisitions);
                 }
                 return w.ns_per_acquisition;
             };

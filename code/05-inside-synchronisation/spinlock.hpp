@@ -92,8 +92,9 @@ private:
 /**
  * @brief Test-and-test-and-set with a pause instruction and exponential backoff.
  *
- * After each failed attempt the thread waits twice as many `pause`
- * instructions as the time before (up to a cap), so that the waiters spread
+ * After each failed attempt, and each look that finds the lock still taken,
+ * the thread waits twice as many `pause` instructions as the time before (up
+ * to a cap; the count restarts at 1 with each call of lock()), so that the waiters spread
  * out in time instead of all rushing at the line the instant it is released.
  *
  * @code
@@ -103,7 +104,8 @@ private:
  */
 class BackoffSpinlock {
 public:
-    /// The longest backoff, in pause instructions (a few microseconds on current CPUs).
+    /// The longest backoff, in pause instructions: from a few to tens of microseconds, since one `pause`
+    /// takes about ten cycles on older x86 cores and up to about 140 on Intel cores since Skylake.
     static constexpr std::uint32_t max_backoff = 1024;
 
     /// Spins with growing pauses until the lock is taken.

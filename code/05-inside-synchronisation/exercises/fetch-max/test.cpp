@@ -1,7 +1,9 @@
 // test.cpp: tests of the fetch_max exercise.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -24,20 +26,31 @@ TEST_CASE("fetch_max leaves a larger value alone and returns it") {
 TEST_CASE("concurrent fetch_max calls end at the overall maximum, and exactly one caller saw each record broken") {
     constexpr int threads = 4, per_thread = 10000;
     std::atomic<long> x{-1};
-    std::vector<long> raised(threads, 0);  // how often each thread's call actually increased the value
+    // Every call that raised the value, as (value before, value after), per thread.
+    std::vector<std::vector<std::pair<long, long>>> raises(threads);
     {
         std::vector<std::jthread> pool;
         for (int t = 0; t < threads; ++t)
             pool.emplace_back([&, t] {
                 for (int i = 0; i < per_thread; ++i) {
                     const long mine = static_cast<long>(i) * threads + t;  // every value in 0 .. threads*per_thread-1 once
-                    if (fetch_max(x, mine) < mine) ++raised[static_cast<std::size_t>(t)];
+                    const long before = fetch_max(x, mine);
+                    if (before < mine) raises[static_cast<std::size_t>(t)].emplace_back(before, mine);
                 }
             });
     }
     CHECK(x.load() == long{threads} * per_thread - 1);
-    long total = 0;
-    for (long r : raised) total += r;
-    CHECK(total >= 1);
-    CHECK(total <= long{threads} * per_thread);
+    // The raises form one chain -1 -> a -> b -> ... -> maximum: each record was broken by exactly one call.
+    std::vector<std::pair<long, long>> chain;
+    for (const auto& mine : raises) chain.insert(chain.end(), mine.begin(), mine.end());
+    std::ranges::sort(chain, {}, &std::pair<long, long>::second);
+    REQUIRE_FALSE(chain.empty());
+    long previous = -1;
+    bool linked = true;
+    for (const auto& [before, after] : chain) {
+        if (before != previous) linked = false;
+        previous = after;
+    }
+    CHECK(linked);
+    CHECK(previous == long{threads} * per_thread - 1);
 }
