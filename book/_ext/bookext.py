@@ -418,6 +418,23 @@ class Exercise(SphinxDirective):
         return out
 
 
+# --- chapter role ---------------------------------------------------------------------------------------------
+
+def chapter_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{chapter}`04-shared-state`: a link to that chapter with its title, or its number alone when the
+    chapter is not part of this build (BOOK_CHAPTERS), so that partial builds stay warning-free."""
+    env = inliner.document.settings.env
+    slug = text.strip()
+    docname = f"chapters/{slug}"
+    if docname in env.found_docs:
+        ref = addnodes.pending_xref(rawtext, refdomain="std", reftype="doc", reftarget="/" + docname,
+                                    refexplicit=False, refdoc=env.docname, refwarn=True)
+        ref += nodes.inline(rawtext, slug, classes=["xref", "std", "std-doc"])
+        return [ref], []
+    label = f"chapter {int(slug[:2])}" if slug[:2].isdigit() else slug
+    return [nodes.emphasis(rawtext, label)], []
+
+
 # --- Source hooks: instructor material, glossary, bibliography -------------------------------------------
 
 def fragments(folder):
@@ -517,6 +534,7 @@ def setup(app):
     app.add_directive("captured-download", CapturedDownload)
     app.add_directive("chapter-code", ChapterCode)
     app.add_directive("exercise", Exercise)
+    app.add_role("chapter", chapter_role)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("build-finished", on_build_finished)
