@@ -421,18 +421,20 @@ class Exercise(SphinxDirective):
 # --- chapter role ---------------------------------------------------------------------------------------------
 
 def chapter_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """{chapter}`04-shared-state`: a link to that chapter with its title, or its number alone when the
-    chapter is not part of this build (BOOK_CHAPTERS), so that partial builds stay warning-free."""
+    """{chapter}`04-shared-state` or {chapter}`chapter 4 <04-shared-state>`: a link to that chapter (with its
+    title, or the text given), or plain text when the chapter is not part of this build (BOOK_CHAPTERS),
+    so that partial builds stay warning-free."""
     env = inliner.document.settings.env
-    slug = text.strip()
+    m = re.match(r"^(.*?)\s*<([^>]+)>$", text.strip())
+    title, slug = (m.group(1), m.group(2)) if m else (None, text.strip())
     docname = f"chapters/{slug}"
     if docname in env.found_docs:
         ref = addnodes.pending_xref(rawtext, refdomain="std", reftype="doc", reftarget="/" + docname,
-                                    refexplicit=False, refdoc=env.docname, refwarn=True)
-        ref += nodes.inline(rawtext, slug, classes=["xref", "std", "std-doc"])
+                                    refexplicit=title is not None, refdoc=env.docname, refwarn=True)
+        ref += nodes.inline(rawtext, title or slug, classes=["xref", "std", "std-doc"])
         return [ref], []
-    label = f"chapter {int(slug[:2])}" if slug[:2].isdigit() else slug
-    return [nodes.emphasis(rawtext, label)], []
+    label = title or (f"chapter {int(slug[:2])}" if slug[:2].isdigit() else slug)
+    return [nodes.Text(label)], []
 
 
 # --- Source hooks: instructor material, glossary, bibliography -------------------------------------------
