@@ -141,8 +141,10 @@ std::vector<TaskResult> one_thread_polling(const Config& cfg) {
         watch[t] = {devices[t].fd(), POLLIN, 0};
     }
     for (std::size_t pending = n; pending > 0;) {
-        if (::poll(watch.data(), watch.size(), -1) < 0 && errno != EINTR)
-            throw std::runtime_error("poll failed");
+        if (::poll(watch.data(), watch.size(), -1) < 0) {
+            if (errno == EINTR) continue;  // revents are not valid after a failed poll
+            throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+        }
         for (std::size_t t = 0; t < n; ++t) {
             if (!(watch[t].revents & POLLIN)) continue;
             devices[t].wait_for_completion();  // ready: returns at once
