@@ -178,8 +178,15 @@ int main(int argc, char** argv) {
             return record(scaled_on_one[i], run_problem(1, serial, grown, scaled_chunk_iterations));
         }});
     }
-    const auto results = book::measure::interleaved(contenders, 1, cfg.reps);
+    const int warmup = 1;
+    const auto results = book::measure::interleaved(contenders, warmup, cfg.reps);
     // [/contenders]
+    // record() saw the warm-up runs too; keep only the measured rounds, as `results` does.
+    for (auto* series : {&fixed, &scaled, &scaled_on_one})
+        for (Series& s : *series) {
+            s.serial_ms.erase(s.serial_ms.begin(), s.serial_ms.begin() + warmup);
+            s.cpus_busy.erase(s.cpus_busy.begin(), s.cpus_busy.begin() + warmup);
+        }
 
     const auto median = [](const std::vector<double>& v) {
         return book::measure::summarize(v).median;
