@@ -41,23 +41,28 @@ def prose_probes(md):
     return probes
 
 
-def public_lines(root):
-    """Normalised lines of every file under code/ and tests/ that is not a solution: what may be public."""
-    seen = set()
-    for top in ("code", "tests"):
-        for dirpath, _, files in os.walk(os.path.join(root, top)):
-            if "solution" in os.path.relpath(dirpath, root).split(os.sep):
+def public_texts(root):
+    """Normalised text of every source that is public in both editions: code and tests except solutions,
+    the chapters, and book/ except the instructor material. A probe found in one of them is no secret."""
+    texts = []
+    for top in ("code", "tests", "chapters", "book"):
+        for dirpath, dirnames, files in os.walk(os.path.join(root, top)):
+            parts = os.path.relpath(dirpath, root).split(os.sep)
+            if "solution" in parts or parts[:2] == ["book", "instructor"] or "node_modules" in parts:
+                dirnames[:] = []
                 continue
             for name in files:
+                if name.endswith((".png", ".svg", ".pyc")):
+                    continue
                 with open(os.path.join(dirpath, name), errors="replace") as f:
-                    seen |= {norm(l) for l in f}
-    return seen
+                    texts.append(norm(f.read()))
+    return texts
 
 
 def solution_probes(root, chapters):
     """For each exercise: the normalised lines of its solution found in no public file (starter, tests, programs)."""
     out = {}
-    public = public_lines(root)
+    public = public_texts(root)
     for dirpath, dirnames, files in os.walk(os.path.join(root, "code")):
         if os.path.basename(dirpath) != "solution":
             continue
@@ -71,7 +76,7 @@ def solution_probes(root, chapters):
         for name in files:
             for l in open(os.path.join(dirpath, name), errors="replace"):
                 n = norm(l)
-                if len(n) >= 16 and n not in starter and n not in public:
+                if len(n) >= 16 and n not in starter and not any(n in text for text in public):
                     lines.append(n)
         out[os.path.relpath(os.path.dirname(dirpath), root)] = lines
     return out
@@ -125,10 +130,12 @@ def main():
     chapters = set(json.load(open(a.manifest))["chapters"])
     inst_dir = os.path.join(a.root, "book", "instructor")
     probes = []
+    public = public_texts(a.root)
     for name in sorted(os.listdir(inst_dir)) if os.path.isdir(inst_dir) else []:
         if name[:-3] not in chapters:
             continue
-        probes += [(name, p) for p in prose_probes(open(os.path.join(inst_dir, name)).read())]
+        probes += [(name, p) for p in prose_probes(open(os.path.join(inst_dir, name)).read())
+                   if not any(p in text for text in public)]  # quoting the chapter or the starter is no leak
     found_in_instructor = 0
     for name, p in probes:
         hits = [f for f, text in student.items() if p in text]
