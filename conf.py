@@ -28,6 +28,21 @@ if chapters_built:
     exclude_patterns += [f"chapters/{c}.md" for c in chapter_files if c not in chapters_built]
 
 extensions = ["myst_parser", "breathe", "sphinx_copybutton", "bookext"]
+
+
+def _ext_signature():
+    """A digest of the book's extension: when its code changes, every page is read again."""
+    import hashlib
+    digest = hashlib.sha256()
+    ext_dir = os.path.join(ROOT, "book", "_ext")
+    for name in sorted(os.listdir(ext_dir)):
+        if name.endswith(".py"):
+            with open(os.path.join(ext_dir, name), "rb") as f:
+                digest.update(f.read())
+    return digest.hexdigest()[:16]
+
+
+book_ext_signature = _ext_signature()
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
 nitpicky = True

@@ -444,6 +444,16 @@ def fragments(folder):
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".md")) if os.path.isdir(d) else []
 
 
+def fragment_heading(slug):
+    """'Chapter 4: Shared state' for 04-shared-state, from the chapter's first heading."""
+    path = os.path.join(ROOT, "chapters", slug + ".md")
+    title = slug
+    if os.path.exists(path):
+        with open(path) as f:
+            title = next((l[2:].strip() for l in f if l.startswith("# ")), slug)
+    return f"Chapter {int(slug[:2])}: {title}" if slug[:2].isdigit() else title
+
+
 def on_source_read(app, docname, source):
     text = source[0]
     env = app.env
@@ -469,7 +479,11 @@ def on_source_read(app, docname, source):
             for path in fragments(folder):
                 env.note_dependency(path)
                 with open(path) as f:
-                    parts.append(f.read().strip("\n"))
+                    body = f.read().strip("\n")
+                if folder == "bib":
+                    # The bibliography reads chapter by chapter: each chapter cites its own sections.
+                    body = f"## {fragment_heading(os.path.basename(path)[:-3])}\n\n{body}"
+                parts.append(body)
             source[0] = source[0].replace(mark, "\n\n".join(parts))
 
 
@@ -530,6 +544,7 @@ def on_build_finished(app, exception):
 def setup(app):
     app.add_config_value("book_build_dir", os.path.join(ROOT, "build"), "env")
     app.add_config_value("book_edition", "student", "env")
+    app.add_config_value("book_ext_signature", "", "env")  # set by conf.py: a new extension rereads all
     app.add_directive("listing", Listing)
     app.add_directive("captured-output", CapturedOutput)
     app.add_directive("book-figure", BookFigure)
