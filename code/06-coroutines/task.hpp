@@ -85,9 +85,10 @@ struct task_promise<void> : task_promise_base {
  * Both hand-overs use symmetric transfer: `await_suspend` returns the handle to
  * run next instead of calling `resume()` itself, so the stack does not grow
  * with the depth of a chain of awaits. This holds when the compiler turns the
- * transfer into a tail call, which g++ 12 does only with optimisation (-O1 and
- * above, and not under AddressSanitizer or ThreadSanitizer); clang 14 does it
- * at every level.
+ * transfer into a tail call, which g++ 12 does only through its sibling-call
+ * optimisation (-foptimize-sibling-calls, on at -O2, -O3 and -Os; not at -O0,
+ * -O1 or -Og, and not under AddressSanitizer or ThreadSanitizer); clang 14 does
+ * it at every optimisation level, -O0 included.
  *
  * @code
  * book::coro::task<int> answer() { co_return 42; }

@@ -8,13 +8,26 @@
 namespace book::coro::exercises {
 
 namespace detail {
+// How far b is above a (a <= b), computed in unsigned arithmetic so that it cannot
+// overflow even when b - a does not fit in a long.
+inline unsigned long distance(long a, long b) {
+    return static_cast<unsigned long>(b) - static_cast<unsigned long>(a);
+}
+
 // The coroutine: runs lazily, one value per resume. Its arguments are already known to
-// be valid.
+// be valid. It stops before a step that would reach last, so v + step never overflows.
 inline generator<long> range_values(long first, long last, long step) {
-    if (step > 0)
-        for (long v = first; v < last; v += step) co_yield v;
-    else
-        for (long v = first; v > last; v += step) co_yield v;
+    if (step > 0) {
+        for (long v = first; v < last; v += step) {
+            co_yield v;
+            if (distance(v, last) <= static_cast<unsigned long>(step)) break;
+        }
+    } else {
+        for (long v = first; v > last; v += step) {
+            co_yield v;
+            if (distance(last, v) <= 0UL - static_cast<unsigned long>(step)) break;
+        }
+    }
 }
 }  // namespace detail
 
