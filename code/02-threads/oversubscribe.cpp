@@ -46,12 +46,12 @@ void show_cpus() {
 void show_competition() {
     double load[3] = {0, 0, 0};
     if (getloadavg(load, 3) == 3)
-        std::printf("load average at start: %.2f %.2f %.2f (runnable threads, averaged over 1, 5, 15 min)\n",
+        std::printf("load average at start: %.2f %.2f %.2f (threads running, waiting for a CPU or in uninterruptible sleep; 1, 5, 15 min averages)\n",
                     load[0], load[1], load[2]);
     std::ifstream flag("/proc/sys/kernel/sched_autogroup_enabled");
     int autogroup = -1;
     if (flag >> autogroup)
-        std::printf("autogroup scheduling: %s\n", autogroup ? "on (CPU time is shared fairly between sessions first)" : "off");
+        std::printf("autogroup scheduling: %s\n", autogroup ? "on (each session shares CPU time fairly with the others as one group, unless a CPU cgroup groups it instead)" : "off");
     else
         std::printf("autogroup scheduling: unknown\n");
 }

@@ -180,7 +180,7 @@ void exceptions() {
 }
 
 // [tls]
-thread_local int calls = 0;  // one instance per thread, created when the thread first uses it
+thread_local int calls = 0;  // one instance per thread, initialised no later than its first use there
 
 void thread_local_storage() {
     std::printf("== thread-local storage\n");
@@ -196,8 +196,10 @@ void thread_local_storage() {
     ++calls;
     for (int i = 0; i < 3; ++i) std::printf("thread %d: calls = %d\n", i, reports[i].calls);
     std::printf("main    : calls = %d\n", calls);
-    bool distinct = reports[0].where != reports[1].where && reports[1].where != reports[2].where &&
-                    reports[0].where != reports[2].where && reports[0].where != &calls;
+    const void* where[4] = {reports[0].where, reports[1].where, reports[2].where, &calls};
+    bool distinct = true;  // every pair of the four addresses differs
+    for (int a = 0; a < 4; ++a)
+        for (int b = a + 1; b < 4; ++b) distinct = distinct && where[a] != where[b];
     std::printf("four threads, four different addresses of 'calls': %s\n", distinct ? "yes" : "no");
 }
 // [/tls]
