@@ -149,12 +149,14 @@ void results() {
 void exceptions() {
     std::printf("== exceptions\n");
     // [exceptions]
-    auto failing = std::async(std::launch::async, []() -> int { throw std::runtime_error("bad input"); });
-    try {
-        failing.get();  // the exception stored in the future is rethrown here, in the caller
-    } catch (const std::exception& e) {
-        std::printf("future rethrew in main: %s\n", e.what());
-    }
+    {
+        auto failing = std::async(std::launch::async, []() -> int { throw std::runtime_error("bad input"); });
+        try {
+            failing.get();  // the exception stored in the future is rethrown here, in the caller
+        } catch (const std::exception& e) {
+            std::printf("future rethrew in main: %s\n", e.what());
+        }
+    }  // an async future's destructor joins its thread: none is left running when we fork below
 
     std::exception_ptr error;  // with a bare thread, carry the exception across by hand
     std::thread worker([&error] {
