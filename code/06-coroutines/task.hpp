@@ -125,7 +125,8 @@ public:
     /// Suspends the awaiting coroutine, runs this task, and resumes the awaiter with
     /// its result.
     auto operator co_await() && noexcept { return awaiter{handle_}; }
-    /// Same as the rvalue form, for a task held in a named variable.
+    /// Same as the rvalue form, for a task held in a named variable. The result is moved
+    /// out to the awaiter, so await a task once.
     auto operator co_await() & noexcept { return awaiter{handle_}; }
 
     /// The coroutine behind this task (for schedulers); empty for a default-constructed
