@@ -195,10 +195,11 @@ function(book_capture name)
 endfunction()
 
 # book_program(NAME SOURCES ... [CAPTURE_ARGS ...] [SMALL_ARGS ...] [RUNS n] [TIMEOUT s] [DATA ...]
-#              [EXPECT_EXIT n] [EXPECT_TEXT re] [SANITIZE address|thread] [LIBS ...] [USES NN-slug ...])
+#              [EXPECT_EXIT n] [EXPECT_TEXT re] [SANITIZE address|thread] [LIBS ...] [USES NN-slug ...]
+#              [CHECK name])
 function(book_program name)
   book_chapter_context()
-  cmake_parse_arguments(P "NO_CAPTURE" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;SANITIZE"
+  cmake_parse_arguments(P "NO_CAPTURE" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;SANITIZE;CHECK"
                         "SOURCES;CAPTURE_ARGS;SMALL_ARGS;DATA;LIBS;USES" ${ARGN})
   if(NOT P_SOURCES)
     message(FATAL_ERROR "book_program(${name}): SOURCES is required")
@@ -257,7 +258,7 @@ function(book_program name)
 
   if(NOT P_NO_CAPTURE)
     set(pass "")
-    foreach(key RUNS TIMEOUT EXPECT_EXIT EXPECT_TEXT)
+    foreach(key RUNS TIMEOUT EXPECT_EXIT EXPECT_TEXT CHECK)
       if(DEFINED P_${key})
         list(APPEND pass ${key} "${P_${key}}")
       endif()
