@@ -1,15 +1,11 @@
 """Output check of chapter 1's program: the invariants the prose relies on, never a duration or a ratio."""
 import re
 
+from checklib import section_lines  # book/tools/checklib.py
+
 
 def _section(output, title):
-    """The lines of the section that starts with '== title', up to the next '== ' line."""
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("== " + title):
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
-            return lines[i + 1:end]
-    raise AssertionError(f"section '== {title}' is missing")
+    return section_lines(output, title)
 
 
 def check(output, args):

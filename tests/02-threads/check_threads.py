@@ -1,14 +1,11 @@
 """Output check of chapter 2's tour program: the invariants the prose relies on (no interleaving, no time)."""
 import re
 
+from checklib import section_lines  # book/tools/checklib.py
+
 
 def _section(output, title):
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("== " + title):
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
-            return "\n".join(lines[i + 1:end])
-    raise AssertionError(f"section '== {title}' is missing")
+    return "\n".join(section_lines(output, title))
 
 
 def check(output, args):

@@ -1,6 +1,8 @@
 """Output check of lockfree: exact CAS-loop result, the ABA replay word for word, a stack that loses and duplicates nothing."""
 import re
 
+from checklib import section_lines  # book/tools/checklib.py
+
 NAIVE = """start:     stack (top first) = A B C
 thread 1:  pop_begin reads head A, next B; paused before its compare-and-swap
 thread 2:  pop -> A
@@ -20,12 +22,7 @@ end:       stack = C; consistent"""
 
 
 def _section(output, title):
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("== " + title):
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
-            return "\n".join(line for line in lines[i + 1:end] if line.strip())
-    raise AssertionError(f"section '== {title}' is missing")
+    return "\n".join(line for line in section_lines(output, title) if line.strip())
 
 
 def check(output, args):

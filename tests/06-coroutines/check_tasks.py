@@ -1,14 +1,11 @@
 """Output check of chapter 6's tasks program: the order of control transfer, exception propagation, chain results."""
 import re
 
+from checklib import section_lines  # book/tools/checklib.py
+
 
 def _section(output, title):
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("== " + title):
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
-            return lines[i + 1:end]
-    raise AssertionError(f"section '== {title}' is missing")
+    return section_lines(output, title)
 
 
 def check(output, args):
