@@ -75,6 +75,24 @@ def download_node(env, abs_path, text):
     return ref
 
 
+def code_block(code, language):
+    block = nodes.literal_block(code, code)
+    block["language"] = language
+    return block
+
+
+def listing_box(path, name, caption_parts, code, classes=()):
+    """A titled listing: a caption (the file's name in bold, then caption_parts) over the code."""
+    caption = nodes.paragraph(classes=["listing-caption"])
+    caption += nodes.strong(name, name)
+    for part in caption_parts:
+        caption += part
+    box = nodes.container(classes=["book-listing", *classes])
+    box += caption
+    box += code_block(code, LANGUAGES.get(os.path.splitext(path)[1], "text"))
+    return box
+
+
 def unquote(value):
     value = (value or "").strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
@@ -126,20 +144,9 @@ class Listing(SphinxDirective):
             code = extract_part(text, part, arg)
         except BookError as e:
             raise self.error(str(e))
-        name = os.path.basename(path)
-        block = nodes.literal_block(code, code)
-        block["language"] = LANGUAGES.get(os.path.splitext(name)[1], "text")
-        caption = nodes.paragraph(classes=["listing-caption"])
-        caption += nodes.strong(name, name)
-        if part:
-            caption += nodes.Text(" · part ")
-            caption += nodes.literal(part, part)
-        caption += nodes.Text(" · ")
-        caption += download_node(self.env, path, "the whole file")
-        box = nodes.container(classes=["book-listing"])
-        box += caption
-        box += block
-        return [box]
+        caption = [nodes.Text(" · part "), nodes.literal(part, part)] if part else []
+        caption += [nodes.Text(" · "), download_node(self.env, path, "the whole file")]
+        return [listing_box(path, os.path.basename(path), caption, code)]
 
 
 # --- captured-output -------------------------------------------------------------------------------------
@@ -359,9 +366,7 @@ class ChapterCode(SphinxDirective):
                            "compiles alone with:")
         box += para
         lines = [f"$ tar xzf {os.path.basename(archive)} && cd {chapter}"] + [f"$ {p['one_line']}" for p in entry["programs"]]
-        block = nodes.literal_block("\n".join(lines), "\n".join(lines))
-        block["language"] = "console"
-        box += block
+        box += code_block("\n".join(lines), "console")
         para = nodes.paragraph()
         para += nodes.Text("In the repository, after the README's first command, the same programs are built as "
                            "CMake targets and can be rerun with other arguments (each prints its options with ")
@@ -372,9 +377,7 @@ class ChapterCode(SphinxDirective):
         for p in entry["programs"]:
             lines.append(f"$ cmake --build build --target {p['target']}")
             lines.append(f"$ ./build/code/{chapter}/{p['name']} --help")
-        block = nodes.literal_block("\n".join(lines), "\n".join(lines))
-        block["language"] = "console"
-        box += block
+        box += code_block("\n".join(lines), "console")
         return [box]
 
 
@@ -396,25 +399,16 @@ class Exercise(SphinxDirective):
             with open(path) as f:
                 code = f.read()
             name = os.path.relpath(path, os.path.join(ROOT, "code", chapter))
-            caption = nodes.paragraph(classes=["listing-caption"])
-            caption += nodes.strong(name, name)
-            caption += nodes.Text(" (starter code: complete the TODO) · tests: ")
             test = os.path.join(ex["dir"], "test.cpp")
-            caption += download_node(self.env, test, "test.cpp")
-            block = nodes.literal_block(code, code)
-            block["language"] = LANGUAGES.get(os.path.splitext(path)[1], "text")
-            box = nodes.container(classes=["book-listing", "exercise-starter"])
-            box += caption
-            box += block
-            out.append(box)
+            caption = [nodes.Text(" (starter code: complete the TODO) · tests: "),
+                       download_node(self.env, test, "test.cpp")]
+            out.append(listing_box(path, name, caption, code, classes=["exercise-starter"]))
         para = nodes.paragraph()
         para += nodes.Text("Run its tests against your code (they fail until the TODO is done):")
         out.append(para)
         cmd = (f"$ cmake --preset student && cmake --build --preset student\n"
                f"$ ctest --preset student -R '^exercise:{chapter}/{ex['name']}$'")
-        block = nodes.literal_block(cmd, cmd)
-        block["language"] = "console"
-        out.append(block)
+        out.append(code_block(cmd, "console"))
         return out
 
 

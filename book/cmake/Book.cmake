@@ -141,11 +141,12 @@ function(book_capture name)
     list(APPEND data_outputs "${dir}/${d}")
   endforeach()
 
+  set(text_args "")
+  if(C_EXPECT_TEXT)
+    set(text_args --expect-text "${C_EXPECT_TEXT}")
+  endif()
+
   if(BOOK_RENDER AND skip_reason STREQUAL "")
-    set(text_args "")
-    if(C_EXPECT_TEXT)
-      set(text_args --expect-text "${C_EXPECT_TEXT}")
-    endif()
     add_custom_command(
       OUTPUT "${json}" ${data_outputs}
       COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/capture.py"
@@ -170,10 +171,6 @@ function(book_capture name)
     set(check_args "")
     if(EXISTS "${check}")
       set(check_args --check "${check}")
-    endif()
-    set(text_args "")
-    if(C_EXPECT_TEXT)
-      set(text_args --expect-text "${C_EXPECT_TEXT}")
     endif()
     set(args ${C_SMALL_ARGS})
     if(NOT C_SMALL_ARGS)

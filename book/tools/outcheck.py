@@ -14,9 +14,10 @@ import importlib.util
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import capture  # noqa: E402
 
 
 def load_check(path):
@@ -58,26 +59,19 @@ def main():
 
     cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
     os.makedirs(a.workdir or ".", exist_ok=True)
-    proc = subprocess.Popen(cmd, cwd=a.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    # The same run and the same verdicts (status, empty output, expected text) as a capture.
     try:
-        out, _ = proc.communicate(timeout=a.timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        print(out.decode("utf-8", "replace")[-4000:])
-        print(f"RUN FAILED: {label}: hung past {a.timeout} s")
+        code, text, _ = capture.run_once(cmd, a.workdir, a.timeout)
+    except capture.CaptureError as e:  # hung: killed at the limit
+        why, text = e.args
+        print(text[-4000:])
+        print(f"RUN FAILED: {label}: {why}")
         return 1
-    text = out.decode("utf-8", "replace")
     print(text[-20000:])
-    if proc.returncode != a.expect_exit:
-        print(f"RUN FAILED: {label}: exit status {proc.returncode}, expected {a.expect_exit}")
-        return 1
-    if not text.strip():
-        print(f"RUN FAILED: {label}: printed nothing")
-        return 1
-    if a.expect_text and not re.search(a.expect_text, text, re.M):
-        print(f"RUN FAILED: {label}: output lacks /{a.expect_text}/")
+    try:
+        capture.check_run(code, text, a, 1, 1)
+    except capture.CaptureError as e:
+        print(f"RUN FAILED: {label}: {e.args[0]}")
         return 1
     # A sanitizer finding in a program that does not declare one is a failure even if it exited 0.
     if not a.expect_text and re.search(r"^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|.*runtime error: )", text, re.M):
