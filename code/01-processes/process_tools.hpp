@@ -1,4 +1,5 @@
-// process_tools.hpp: owned descriptors, pipes, child creation and waiting, and a page buffer for copy-on-write experiments.
+// process_tools.hpp: owned descriptors, pipes, child creation and waiting, and a page
+// buffer for copy-on-write experiments.
 #pragma once
 
 #include <algorithm>
@@ -60,8 +61,7 @@ public:
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     /// Moves ownership; @p other is left empty.
-    FileDescriptor(FileDescriptor&& other) noexcept
-        : fd_(std::exchange(other.fd_, -1)) {}
+    FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
     /// Closes the descriptor this object owns, then takes @p other's.
     FileDescriptor& operator=(FileDescriptor&& other) noexcept {
         if (this != &other) {
@@ -157,8 +157,8 @@ inline std::string read_all(int fd) {
  */
 struct ExitStatus {
     bool exited =
-        false;     ///< true: the child called exit or _exit (or returned from main)
-    int code = 0;  ///< the exit code when `exited`
+        false;       ///< true: the child called exit or _exit (or returned from main)
+    int code = 0;    ///< the exit code when `exited`
     int signal = 0;  ///< the signal that killed the child when not `exited`
 
     /// Decodes a raw status word from waitpid or wait4.
@@ -173,8 +173,8 @@ struct ExitStatus {
     std::string describe() const {
         if (exited) return "exited with code " + std::to_string(code);
         const char* name = ::strsignal(signal);
-        return "killed by signal " + std::to_string(signal) + " (" +
-               (name ? name : "?") + ")";
+        return "killed by signal " + std::to_string(signal) + " (" + (name ? name : "?") +
+               ")";
     }
 };
 
@@ -184,7 +184,8 @@ struct ExitStatus {
  */
 struct ChildReport {
     ExitStatus status;  ///< how the child ended
-    /// page faults the child took that needed no disk I/O (copy-on-write copies among them)
+    /// page faults the child took that needed no disk I/O (copy-on-write copies among
+    /// them)
     long minor_faults = 0;
     long major_faults = 0;  ///< page faults the child took that needed disk I/O
 };
@@ -288,7 +289,8 @@ inline std::size_t page_size() {
  *
  * @code
  * book::processes::PageBuffer buf(64 << 20);   // 64 MiB, nothing touched yet
- * buf.write_pages(buf.pages());                 // with 4 KiB pages, 16384 are now resident
+ * buf.write_pages(buf.pages());                 // with 4 KiB pages, 16384 are now
+ * resident
  * @endcode
  */
 class PageBuffer {
@@ -314,13 +316,9 @@ public:
     }
 
     /// Number of pages in the region.
-    std::size_t pages() const noexcept {
-        return pages_;
-    }
+    std::size_t pages() const noexcept { return pages_; }
     /// Size of the region in bytes.
-    std::size_t bytes() const noexcept {
-        return pages_ * page_;
-    }
+    std::size_t bytes() const noexcept { return pages_ * page_; }
 
     /// Writes one byte in each of the first @p n pages (n is clamped to pages()).
     void write_pages(std::size_t n, unsigned char value = 1) noexcept {

@@ -1,4 +1,6 @@
-// Shows what a process is by making some: fork, exec, wait, posix_spawn, separate address spaces, copy-on-write, a pipe, and what creating a process costs next to creating a thread.
+// Shows what a process is by making some: fork, exec, wait, posix_spawn, separate address
+// spaces, copy-on-write, a pipe, and what creating a process costs next to creating a
+// thread.
 #include <array>
 #include <charconv>
 #include <cinttypes>
@@ -43,9 +45,7 @@ struct Options {
 
 // Writes text straight to standard output with write(2): safe in a child of a
 // multi-threaded process.
-void say(std::string_view text) {
-    bp::write_all(STDOUT_FILENO, text);
-}
+void say(std::string_view text) { bp::write_all(STDOUT_FILENO, text); }
 
 // Builds a line of text in a fixed buffer, without allocating memory (so that a
 // child of a multi-threaded process may use it: it is async-signal-safe).
@@ -61,8 +61,7 @@ struct Line {
         char digits[24];
         auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
         (void)ec;
-        return *this << std::string_view(digits,
-                                         static_cast<std::size_t>(end - digits));
+        return *this << std::string_view(digits, static_cast<std::size_t>(end - digits));
     }
     std::string_view view() const { return {buf.data(), len}; }
 };
@@ -75,9 +74,8 @@ void show_identity() {
     std::fflush(stdout);
     const pid_t parent = getpid();
     pid_t child = bp::fork_child([parent] {
-        std::printf(
-            "child:  pid %d, its parent %d (%s)\n", getpid(), getppid(),
-            getppid() == parent ? "the process above" : "NOT the process above");
+        std::printf("child:  pid %d, its parent %d (%s)\n", getpid(), getppid(),
+                    getppid() == parent ? "the process above" : "NOT the process above");
         std::fflush(stdout);  // _exit does not flush stdio
         return 0;
     });
@@ -98,14 +96,14 @@ void show_separate_address_spaces() {
     std::fflush(stdout);
     pid_t child = bp::fork_child([] {
         counter = 2;
-        std::printf("child:  counter = %d at %p (after the child's write)\n",
-                    counter, static_cast<void*>(&counter));
+        std::printf("child:  counter = %d at %p (after the child's write)\n", counter,
+                    static_cast<void*>(&counter));
         std::fflush(stdout);
         return 0;
     });
     bp::wait_for(child);  // the child has finished its write and exited
-    std::printf("parent: counter = %d at %p (after the child has exited)\n",
-                counter, static_cast<void*>(&counter));
+    std::printf("parent: counter = %d at %p (after the child has exited)\n", counter,
+                static_cast<void*>(&counter));
 }
 // [/address-spaces]
 
@@ -116,8 +114,7 @@ int child_report(int fd) {
     Line line;
     line << "new program image: pid " << static_cast<long long>(getpid())
          << ", its parent " << static_cast<long long>(getppid())
-         << ", writing on inherited descriptor " << static_cast<long long>(fd)
-         << "\n";
+         << ", writing on inherited descriptor " << static_cast<long long>(fd) << "\n";
     bp::write_all(fd, line.view());
     return 0;
 }
@@ -182,9 +179,8 @@ void show_copy_on_write(int mib) {
         std::printf("%-24s %9zu %9zu %14ld\n", job.what, job.read, job.written,
                     r.minor_faults);
     }
-    std::printf(
-        "parent still reads its own values: %s\n",
-        buffer.read_pages(pages) == pages ? "yes (every page holds 1)" : "NO");
+    std::printf("parent still reads its own values: %s\n",
+                buffer.read_pages(pages) == pages ? "yes (every page holds 1)" : "NO");
 }
 // [/cow]
 
@@ -207,8 +203,8 @@ void show_pipe() {
     pipe.write_end.close();
     std::string message = bp::read_all(pipe.read_end.get());
     bp::wait_for(child);
-    std::printf("parent read %zu bytes from child %d: \"%s\"\n", message.size(),
-                child, message.c_str());
+    std::printf("parent read %zu bytes from child %d: \"%s\"\n", message.size(), child,
+                message.c_str());
 }
 // [/pipe]
 
@@ -265,15 +261,16 @@ void write_csv(const std::string& path, const std::string& header,
     if (f == nullptr) throw std::runtime_error("cannot write " + path);
     std::fprintf(f, "%s\n", header.c_str());
     for (const Row& r : rows)
-        std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", r.csv_prefix.c_str(),
-                     r.name.c_str(), r.s.median, r.s.min, r.s.max, r.s.n);
+        std::fprintf(f, "%s%s,%.0f,%.0f,%.0f,%zu\n", r.csv_prefix.c_str(), r.name.c_str(),
+                     r.s.median, r.s.min, r.s.max, r.s.n);
     std::fclose(f);
 }
 
 void print_method(int batch, const Options& o) {
-    std::printf("each sample: the mean time of %d creations, each including its wait\n"
-                "or join; %d samples after %d warm-up rounds, interleaved\n",
-                batch, o.reps, o.warmup);
+    std::printf(
+        "each sample: the mean time of %d creations, each including its wait\n"
+        "or join; %d samples after %d warm-up rounds, interleaved\n",
+        batch, o.reps, o.warmup);
 }
 
 // [cost]
@@ -354,15 +351,15 @@ void show_fork_cost_by_size(const Options& o) {
         const int mib = sizes[i / 2];
         const auto& s = results[i];
         std::printf("%10d MiB %-18s %10.2f %10.2f %10.2f\n", mib,
-                    contenders[i].name.c_str(), s.median / 1e6, s.min / 1e6,
-                    s.max / 1e6);
+                    contenders[i].name.c_str(), s.median / 1e6, s.min / 1e6, s.max / 1e6);
         rows.push_back({std::to_string(mib) + ",", contenders[i].name, s});
     }
     write_csv(o.size_csv, "mib,what,median_ns,min_ns,max_ns,samples", rows);
-    std::printf("median at %d MiB / median at 0 MiB: fork+wait %.1fx, "
-                "posix_spawn+wait %.1fx\n",
-                o.mib, results[4].median / results[0].median,
-                results[5].median / results[1].median);
+    std::printf(
+        "median at %d MiB / median at 0 MiB: fork+wait %.1fx, "
+        "posix_spawn+wait %.1fx\n",
+        o.mib, results[4].median / results[0].median,
+        results[5].median / results[1].median);
 }
 // [/fork-size]
 
@@ -424,10 +421,8 @@ void show_stdio_duplicated() {
     std::fflush(stdout);
     const int without_flush = copies_after_fork(false);
     const int with_flush = copies_after_fork(true);
-    std::printf("without fflush before fork: the line arrived %d times\n",
-                without_flush);
-    std::printf("with fflush before fork:    the line arrived %d time\n",
-                with_flush);
+    std::printf("without fflush before fork: the line arrived %d times\n", without_flush);
+    std::printf("with fflush before fork:    the line arrived %d time\n", with_flush);
 }
 // [/stdio-dup]
 
@@ -474,9 +469,10 @@ void show_pipe_end_left_open() {
     char buf[64];
     const ssize_t n = ::read(pipe.read_end.get(), buf, sizeof buf);
     std::printf("read %zd bytes from a child that has exited\n", n);
-    std::printf("next read: %s\n", read_would_see_eof(pipe.read_end.get())
-                                        ? "end of file"
-                                        : "would wait, since this process holds a write end");
+    std::printf("next read: %s\n",
+                read_would_see_eof(pipe.read_end.get())
+                    ? "end of file"
+                    : "would wait, since this process holds a write end");
     pipe.write_end.close();
     std::printf("after the parent closes its write end, next read: %s\n",
                 read_would_see_eof(pipe.read_end.get()) ? "end of file" : "would wait");
@@ -494,8 +490,7 @@ void show_fork_with_threads() {
         may_unlock.wait();  // keep the mutex locked while the main thread forks
     });
     locked.wait();
-    std::printf("parent: %ld threads; a helper thread holds a mutex\n",
-                thread_count());
+    std::printf("parent: %ld threads; a helper thread holds a mutex\n", thread_count());
     std::fflush(stdout);
     pid_t child = bp::fork_child([&] {
         // Only the thread that called fork exists here: use async-signal-safe
@@ -532,9 +527,8 @@ int main(int argc, char** argv) {
                 "creations per sample in the creation-cost table")
         .option("size-batch", o.size_batch, 1, 100,
                 "creations per sample in the fork-against-size table")
-        .option(
-            "mib", o.mib, 4, 1024,
-            "MiB of memory in the copy-on-write demo and the largest parent size")
+        .option("mib", o.mib, 4, 1024,
+                "MiB of memory in the copy-on-write demo and the largest parent size")
         .option("exec", o.exec_path,
                 "program that exec and posix_spawn start (default /bin/true)")
         .option("csv", o.csv, "write the creation-cost table to this CSV file")

@@ -1,4 +1,5 @@
-// Measures, interleaved in one run, what it costs to create and finish a process (fork + waitpid) and a thread (std::thread or std::jthread, create + join).
+// Measures, interleaved in one run, what it costs to create and finish a process (fork +
+// waitpid) and a thread (std::thread or std::jthread, create + join).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,12 +34,14 @@ void fork_and_wait() {
     if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) _exit(0);  // the child does nothing at all
     int status = 0;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) throw std::runtime_error("waitpid failed");
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        throw std::runtime_error("waitpid failed");
 }
 
 void thread_and_join() {
-    std::thread t([] {});  // clone(), a stack (reused from glibc's cache when it can), start
-    t.join();              // wait until it has exited
+    std::thread t(
+        [] {});  // clone(), a stack (reused from glibc's cache when it can), start
+    t.join();    // wait until it has exited
 }
 
 void jthread_scope() {
@@ -58,11 +61,15 @@ long resident_kib() {
 int main(int argc, char** argv) {
     int reps = 15, warmup = 2, batch = 200;
     std::string csv;
-    book::cli::Parser cli("creation_cost", "Times fork+waitpid against std::thread and std::jthread create+join, interleaved.");
-    cli.option("reps", reps, 5, 1000, "measured rounds; each round samples every contender once")
+    book::cli::Parser cli("creation_cost",
+                          "Times fork+waitpid against std::thread and std::jthread "
+                          "create+join, interleaved.");
+    cli.option("reps", reps, 5, 1000,
+               "measured rounds; each round samples every contender once")
         .option("warmup", warmup, 0, 100, "unrecorded rounds first")
         .option("batch", batch, 1, 10000, "creations per sample")
-        .option("csv", csv, "write name,median_ns,min_ns,max_ns per contender to this file");
+        .option("csv", csv,
+                "write name,median_ns,min_ns,max_ns per contender to this file");
     cli.parse(argc, argv);
 
     try {
@@ -71,16 +78,24 @@ int main(int argc, char** argv) {
             {"fork + waitpid", [&] { return per_op_ns(batch, fork_and_wait); }},
             {"std::thread + join", [&] { return per_op_ns(batch, thread_and_join); }},
             {"std::jthread (scope)", [&] { return per_op_ns(batch, jthread_scope); }}};
-        const auto results = book::measure::interleaved(contenders, warmup, reps);  // round r runs each once
+        const auto results = book::measure::interleaved(contenders, warmup,
+                                                        reps);  // round r runs each once
         // [/measure]
-        std::printf("%d rounds after %d warm-up, %d creations per sample; per creation (create, run nothing, finish, reap):\n",
-                    reps, warmup, batch);
-        std::printf("parent's resident memory: %ld KiB (fork copies the page tables that map it)\n", resident_kib());
-        // One unit and no padding around the numbers: runs then differ only in their numbers.
+        std::printf(
+            "%d rounds after %d warm-up, %d creations per sample; per creation (create, "
+            "run nothing, finish, reap):\n",
+            reps, warmup, batch);
+        std::printf(
+            "parent's resident memory: %ld KiB (fork copies the page tables that map "
+            "it)\n",
+            resident_kib());
+        // One unit and no padding around the numbers: runs then differ only in their
+        // numbers.
         std::printf("%-22s median (min..max), microseconds\n", "");
         for (std::size_t i = 0; i < results.size(); ++i)
-            std::printf("%-22s %.2f (%.2f..%.2f)\n", contenders[i].name.c_str(), results[i].median / 1e3,
-                        results[i].min / 1e3, results[i].max / 1e3);
+            std::printf("%-22s %.2f (%.2f..%.2f)\n", contenders[i].name.c_str(),
+                        results[i].median / 1e3, results[i].min / 1e3,
+                        results[i].max / 1e3);
         std::printf("fork + waitpid / std::thread + join  : %.1fx (ratio of medians)\n",
                     results[0].median / results[1].median);
         std::printf("std::jthread / std::thread           : %.2fx (ratio of medians)\n",
@@ -89,7 +104,8 @@ int main(int argc, char** argv) {
             std::ofstream out(csv);
             out << "name,median_ns,min_ns,max_ns\n";
             for (std::size_t i = 0; i < results.size(); ++i)
-                out << contenders[i].name << ',' << results[i].median << ',' << results[i].min << ',' << results[i].max << '\n';
+                out << contenders[i].name << ',' << results[i].median << ','
+                    << results[i].min << ',' << results[i].max << '\n';
             if (!out) throw std::runtime_error("cannot write " + csv);
         }
     } catch (const std::exception& e) {

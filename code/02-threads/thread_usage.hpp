@@ -1,4 +1,5 @@
-// thread_usage.hpp: how much CPU time the calling thread has had, and how often it was switched out.
+// thread_usage.hpp: how much CPU time the calling thread has had, and how often it was
+// switched out.
 #pragma once
 
 #include <sys/resource.h>
@@ -30,7 +31,8 @@ namespace book::threads {
  * work();
  * auto used = book::threads::ThreadUsage::now() - before;
  * std::printf("%lld us on a CPU, %ld times preempted\n",
- *             (long long)std::chrono::duration_cast<std::chrono::microseconds>(used.cpu).count(),
+ *             (long
+ * long)std::chrono::duration_cast<std::chrono::microseconds>(used.cpu).count(),
  *             used.involuntary_switches);
  * @endcode
  */
@@ -43,10 +45,12 @@ struct ThreadUsage {
     static ThreadUsage now() {
         timespec ts{};
         if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-            throw std::system_error(errno, std::generic_category(), "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+            throw std::system_error(errno, std::generic_category(),
+                                    "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
         rusage ru{};
         if (getrusage(RUSAGE_THREAD, &ru) != 0)
-            throw std::system_error(errno, std::generic_category(), "getrusage(RUSAGE_THREAD)");
+            throw std::system_error(errno, std::generic_category(),
+                                    "getrusage(RUSAGE_THREAD)");
         ThreadUsage u;
         u.cpu = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
         u.voluntary_switches = ru.ru_nvcsw;
@@ -54,18 +58,21 @@ struct ThreadUsage {
         return u;
     }
 
-    /// What happened between two samples of the same thread: @p earlier subtracted field by field.
+    /// What happened between two samples of the same thread: @p earlier subtracted field
+    /// by field.
     friend ThreadUsage operator-(const ThreadUsage& later, const ThreadUsage& earlier) {
         ThreadUsage d;
         d.cpu = later.cpu - earlier.cpu;
         d.voluntary_switches = later.voluntary_switches - earlier.voluntary_switches;
-        d.involuntary_switches = later.involuntary_switches - earlier.involuntary_switches;
+        d.involuntary_switches =
+            later.involuntary_switches - earlier.involuntary_switches;
         return d;
     }
 };
 
 /**
- * @brief Keeps the calling thread busy on a CPU until it has consumed @p budget of CPU time.
+ * @brief Keeps the calling thread busy on a CPU until it has consumed @p budget of CPU
+ * time.
  *
  * The amount of *work* is fixed in CPU time, not in wall-clock time, so the
  * wall-clock time the call takes shows how much of the CPU the thread got:
@@ -82,16 +89,20 @@ struct ThreadUsage {
 inline unsigned long long spin_for_cpu_time(std::chrono::nanoseconds budget) {
     const auto start = ThreadUsage::now().cpu;
     unsigned long long steps = 0;
-    std::uint64_t x = 88172645463325252ull;  // xorshift state: cheap work the optimiser cannot fold
+    std::uint64_t x =
+        88172645463325252ull;  // xorshift state: cheap work the optimiser cannot fold
     while (true) {
         for (int i = 0; i < 4096; ++i) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
         }
-        asm volatile("" : "+r"(x));  // tells g++ and clang that x is used, so the loop is kept
+        asm volatile(
+            ""
+            : "+r"(x));  // tells g++ and clang that x is used, so the loop is kept
         steps += 4096;
-        // Reading the thread's CPU clock is a system call: do it only every few thousand steps.
+        // Reading the thread's CPU clock is a system call: do it only every few thousand
+        // steps.
         if (ThreadUsage::now().cpu - start >= budget) return steps;
     }
 }

@@ -1,4 +1,5 @@
-// Tours std::thread and std::jthread: one shared address space, joining, arguments, results, exceptions, thread-local storage, detaching and stop tokens.
+// Tours std::thread and std::jthread: one shared address space, joining, arguments,
+// results, exceptions, thread-local storage, detaching and stop tokens.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,7 +39,8 @@ void run_in_child(const char* what, const std::function<void()>& fn) {
     int status = 0;
     if (waitpid(pid, &status, 0) != pid) throw std::runtime_error("waitpid failed");
     if (WIFSIGNALED(status))
-        std::printf("%s: child killed by signal %d (%s)\n", what, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        std::printf("%s: child killed by signal %d (%s)\n", what, WTERMSIG(status),
+                    strsignal(WTERMSIG(status)));
     else
         std::printf("%s: child exited with status %d\n", what, WEXITSTATUS(status));
 }
@@ -52,13 +54,15 @@ void shared_address_space() {
     std::printf("main  : shared_value at %p = %d, on_main_stack = %d\n",
                 static_cast<void*>(&shared_value), shared_value, on_main_stack);
     std::thread writer([&on_main_stack] {
-        std::printf("thread: shared_value at %p = %d, writes 42 to it and 8 to main's local\n",
-                    static_cast<void*>(&shared_value), shared_value);
+        std::printf(
+            "thread: shared_value at %p = %d, writes 42 to it and 8 to main's local\n",
+            static_cast<void*>(&shared_value), shared_value);
         shared_value = 42;
         on_main_stack = 8;
     });
     writer.join();  // everything the thread did happens-before what follows the join
-    std::printf("main  : after join, shared_value = %d, on_main_stack = %d\n", shared_value, on_main_stack);
+    std::printf("main  : after join, shared_value = %d, on_main_stack = %d\n",
+                shared_value, on_main_stack);
 }
 // [/shared]
 
@@ -71,7 +75,8 @@ void separate_address_space() {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         shared_value = 42;  // writes the child's copy of the page
-        std::printf("child : shared_value at %p = %d\n", static_cast<void*>(&shared_value), shared_value);
+        std::printf("child : shared_value at %p = %d\n",
+                    static_cast<void*>(&shared_value), shared_value);
         std::fflush(stdout);
         _exit(0);
     }
@@ -90,7 +95,8 @@ void joining() {
     std::printf("std::thread joinable after join  : %s\n", t.joinable() ? "yes" : "no");
     {
         std::jthread j([] { /* some work */ });
-        std::printf("std::jthread joinable after start: %s\n", j.joinable() ? "yes" : "no");
+        std::printf("std::jthread joinable after start: %s\n",
+                    j.joinable() ? "yes" : "no");
     }  // ~jthread: requests stop, then joins
     std::printf("std::jthread left its scope: joined by its destructor\n");
     // [/join]
@@ -122,7 +128,8 @@ void arguments() {
     auto owned = std::make_unique<int>(99);  // move-only: must be moved into the thread
     std::thread mover([](std::unique_ptr<int> p) { *p += 1; }, std::move(owned));
     mover.join();
-    std::printf("unique_ptr moved into the thread; caller's pointer is now %s\n", owned ? "set" : "null");
+    std::printf("unique_ptr moved into the thread; caller's pointer is now %s\n",
+                owned ? "set" : "null");
 }
 // [/arguments]
 
@@ -135,13 +142,16 @@ long sum_to(long n) {
 
 void results() {
     std::printf("== results\n");
-    // std::async with launch::async runs the function on a new thread; the future carries the result.
+    // std::async with launch::async runs the function on a new thread; the future carries
+    // the result.
     std::future<long> sum = std::async(std::launch::async, sum_to, 1000);
     // A promise is the writing end of a future: any thread may fulfil it once.
     std::promise<std::string> promise;
     std::future<std::string> greeting = promise.get_future();
-    std::jthread producer([p = std::move(promise)]() mutable { p.set_value("made on another thread"); });
-    std::printf("std::async result: %ld\n", sum.get());  // get() waits, then returns the value
+    std::jthread producer(
+        [p = std::move(promise)]() mutable { p.set_value("made on another thread"); });
+    std::printf("std::async result: %ld\n",
+                sum.get());  // get() waits, then returns the value
     std::printf("promise result    : %s\n", greeting.get().c_str());
 }
 // [/results]
@@ -150,13 +160,16 @@ void exceptions() {
     std::printf("== exceptions\n");
     // [exceptions]
     {
-        auto failing = std::async(std::launch::async, []() -> int { throw std::runtime_error("bad input"); });
+        auto failing = std::async(std::launch::async,
+                                  []() -> int { throw std::runtime_error("bad input"); });
         try {
-            failing.get();  // the exception stored in the future is rethrown here, in the caller
+            failing.get();  // the exception stored in the future is rethrown here, in the
+                            // caller
         } catch (const std::exception& e) {
             std::printf("future rethrew in main: %s\n", e.what());
         }
-    }  // an async future's destructor joins its thread: none is left running when we fork below
+    }  // an async future's destructor joins its thread: none is left running when we fork
+       // below
 
     std::exception_ptr error;  // with a bare thread, carry the exception across by hand
     std::thread worker([&error] {
@@ -182,11 +195,15 @@ void exceptions() {
 }
 
 // [tls]
-thread_local int calls = 0;  // one instance per thread, initialised no later than its first use there
+thread_local int calls =
+    0;  // one instance per thread, initialised no later than its first use there
 
 void thread_local_storage() {
     std::printf("== thread-local storage\n");
-    struct Report { int calls; const void* where; };
+    struct Report {
+        int calls;
+        const void* where;
+    };
     std::vector<Report> reports(3);
     std::vector<std::thread> threads;
     for (int i = 0; i < 3; ++i)
@@ -196,13 +213,15 @@ void thread_local_storage() {
         });
     for (auto& t : threads) t.join();
     ++calls;
-    for (int i = 0; i < 3; ++i) std::printf("thread %d: calls = %d\n", i, reports[i].calls);
+    for (int i = 0; i < 3; ++i)
+        std::printf("thread %d: calls = %d\n", i, reports[i].calls);
     std::printf("main    : calls = %d\n", calls);
     const void* where[4] = {reports[0].where, reports[1].where, reports[2].where, &calls};
     bool distinct = true;  // every pair of the four addresses differs
     for (int a = 0; a < 4; ++a)
         for (int b = a + 1; b < 4; ++b) distinct = distinct && where[a] != where[b];
-    std::printf("four threads, four different addresses of 'calls': %s\n", distinct ? "yes" : "no");
+    std::printf("four threads, four different addresses of 'calls': %s\n",
+                distinct ? "yes" : "no");
 }
 // [/tls]
 
@@ -213,7 +232,8 @@ void detaching() {
     std::future<void> done = finished.get_future();
     std::thread background([p = std::move(finished)]() mutable {
         (void)sum_to(100000);
-        p.set_value_at_thread_exit();  // ready only once the thread's locals are destroyed
+        p.set_value_at_thread_exit();  // ready only once the thread's locals are
+                                       // destroyed
     });
     background.detach();  // nobody will join it: it runs on its own
     std::printf("after detach, joinable: %s\n", background.joinable() ? "yes" : "no");
@@ -242,13 +262,15 @@ void stop_tokens() {
     std::thread::id callback_thread;
     std::jthread worker([&](std::stop_token stop) {
         std::unique_lock lock(m);
-        // wait(lock, stop, pred) returns when pred holds or a stop is requested: false means stopped, queue empty.
+        // wait(lock, stop, pred) returns when pred holds or a stop is requested: false
+        // means stopped, queue empty.
         while (work_ready.wait(lock, stop, [&] { return !jobs.empty(); })) {
             jobs.pop_front();
             ++handled;
         }
     });
-    std::stop_callback on_stop(worker.get_stop_token(), [&] { callback_thread = std::this_thread::get_id(); });
+    std::stop_callback on_stop(worker.get_stop_token(),
+                               [&] { callback_thread = std::this_thread::get_id(); });
     {
         std::lock_guard lock(m);
         for (int j = 1; j <= 3; ++j) jobs.push_back(j);
@@ -256,7 +278,8 @@ void stop_tokens() {
     work_ready.notify_one();
     worker.request_stop();  // runs on_stop here, then wakes the waiting worker
     worker.join();
-    std::printf("worker handled %d jobs, then returned when stop was requested\n", handled);
+    std::printf("worker handled %d jobs, then returned when stop was requested\n",
+                handled);
     std::printf("stop callback ran on the thread that called request_stop: %s\n",
                 callback_thread == std::this_thread::get_id() ? "yes" : "no");
     // [/stop-wait]
@@ -265,7 +288,9 @@ void stop_tokens() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    book::cli::Parser cli("threads", "Tours std::thread and std::jthread; each section prints what it shows. Takes no options.");
+    book::cli::Parser cli("threads",
+                          "Tours std::thread and std::jthread; each section prints what "
+                          "it shows. Takes no options.");
     cli.parse(argc, argv);
     try {
         shared_address_space();

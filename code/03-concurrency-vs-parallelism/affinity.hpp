@@ -1,4 +1,5 @@
-// affinity.hpp: which CPUs this process may run on, and confining the calling thread (and the threads it starts) to some of them.
+// affinity.hpp: which CPUs this process may run on, and confining the calling thread (and
+// the threads it starts) to some of them.
 #pragma once
 
 #ifndef _GNU_SOURCE
@@ -24,7 +25,9 @@ inline cpu_set_t to_cpu_set(const std::vector<int>& cpus) {
     cpu_set_t set;
     CPU_ZERO(&set);
     for (int cpu : cpus) {
-        if (cpu < 0 || cpu >= CPU_SETSIZE) throw std::invalid_argument("CPU number out of range: " + std::to_string(cpu));
+        if (cpu < 0 || cpu >= CPU_SETSIZE)
+            throw std::invalid_argument("CPU number out of range: " +
+                                        std::to_string(cpu));
         CPU_SET(cpu, &set);
     }
     return set;
@@ -54,7 +57,8 @@ inline std::vector<int> from_cpu_set(const cpu_set_t& set) {
 inline std::vector<int> allowed_cpus() {
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) throw detail::os_error("sched_getaffinity");
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        throw detail::os_error("sched_getaffinity");
     return detail::from_cpu_set(set);
 }
 
@@ -102,16 +106,20 @@ inline std::string format_cpus(const std::vector<int>& cpus) {
  */
 class ScopedAffinity {
 public:
-    /// Restricts the calling thread to @p cpus; throws std::invalid_argument if it is empty or names a CPU outside the current mask.
+    /// Restricts the calling thread to @p cpus; throws std::invalid_argument if it is
+    /// empty or names a CPU outside the current mask.
     explicit ScopedAffinity(const std::vector<int>& cpus) {
         if (cpus.empty()) throw std::invalid_argument("ScopedAffinity: no CPU given");
         CPU_ZERO(&previous_);
-        if (sched_getaffinity(0, sizeof previous_, &previous_) != 0) throw detail::os_error("sched_getaffinity");
+        if (sched_getaffinity(0, sizeof previous_, &previous_) != 0)
+            throw detail::os_error("sched_getaffinity");
         for (int cpu : cpus)
             if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &previous_))
-                throw std::invalid_argument("ScopedAffinity: CPU " + std::to_string(cpu) + " is not in the affinity mask");
+                throw std::invalid_argument("ScopedAffinity: CPU " + std::to_string(cpu) +
+                                            " is not in the affinity mask");
         cpu_set_t wanted = detail::to_cpu_set(cpus);
-        if (sched_setaffinity(0, sizeof wanted, &wanted) != 0) throw detail::os_error("sched_setaffinity");
+        if (sched_setaffinity(0, sizeof wanted, &wanted) != 0)
+            throw detail::os_error("sched_setaffinity");
     }
     ScopedAffinity(const ScopedAffinity&) = delete;
     ScopedAffinity& operator=(const ScopedAffinity&) = delete;

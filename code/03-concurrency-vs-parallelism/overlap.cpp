@@ -1,4 +1,5 @@
-// overlap.cpp: on a single CPU, overlapping tasks that wait pays off and overlapping tasks that compute does not.
+// overlap.cpp: on a single CPU, overlapping tasks that wait pays off and overlapping
+// tasks that compute does not.
 #include <poll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -101,7 +102,8 @@ TaskResult io_task(const Config& cfg) {
 // A CPU-bound task that needs as much CPU time as the I/O-bound task waits.
 TaskResult cpu_task(const Config& cfg, std::size_t id, double iterations_per_us) {
     TaskResult r;
-    const auto iterations = static_cast<std::uint64_t>(iterations_per_us * cfg.latency_us);
+    const auto iterations =
+        static_cast<std::uint64_t>(iterations_per_us * cfg.latency_us);
     for (int i = 0; i < cfg.requests; ++i) {
         r.checksum += burn(iterations, id * 1000 + static_cast<std::uint64_t>(i));
         ++r.done;
@@ -171,7 +173,8 @@ double process_cpu_ms() {
 // One way of running the batch of tasks. time_once() runs it and returns the
 // wall time in milliseconds; it also records the CPU time the process used.
 struct Way {
-    Way(const char* n, std::function<std::vector<TaskResult>()> r) : name(n), run(std::move(r)) {}
+    Way(const char* n, std::function<std::vector<TaskResult>()> r)
+        : name(n), run(std::move(r)) {}
     double time_once() {
         const double cpu_before = process_cpu_ms();
         const auto start = book::measure::Clock::now();
@@ -219,13 +222,19 @@ int main(int argc, char** argv) {
     auto io = [&](std::size_t) { return io_task(cfg); };
     auto cpu = [&](std::size_t id) { return cpu_task(cfg, id, rate); };
     std::vector<Way> ways;
-    ways.emplace_back("I/O-bound, one after another", [&] { return one_after_another(n, io); });
-    ways.emplace_back("I/O-bound, a thread per task", [&] { return thread_per_task(n, io); });
-    ways.emplace_back("I/O-bound, one thread polling all", [&] { return one_thread_polling(cfg); });
-    ways.emplace_back("CPU-bound, one after another", [&] { return one_after_another(n, cpu); });
-    ways.emplace_back("CPU-bound, a thread per task", [&] { return thread_per_task(n, cpu); });
+    ways.emplace_back("I/O-bound, one after another",
+                      [&] { return one_after_another(n, io); });
+    ways.emplace_back("I/O-bound, a thread per task",
+                      [&] { return thread_per_task(n, io); });
+    ways.emplace_back("I/O-bound, one thread polling all",
+                      [&] { return one_thread_polling(cfg); });
+    ways.emplace_back("CPU-bound, one after another",
+                      [&] { return one_after_another(n, cpu); });
+    ways.emplace_back("CPU-bound, a thread per task",
+                      [&] { return thread_per_task(n, cpu); });
     std::vector<book::measure::Contender> contenders;
-    for (Way& way : ways) contenders.push_back({way.name, [&way] { return way.time_once(); }});
+    for (Way& way : ways)
+        contenders.push_back({way.name, [&way] { return way.time_once(); }});
     const auto wall = book::measure::interleaved(contenders, 1, cfg.reps);
     // [/measure]
 
@@ -256,7 +265,8 @@ int main(int argc, char** argv) {
         for (const TaskResult& r : way.last) {
             done += r.done;
             for (int c : r.cpus)
-                if (std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
+                if (std::find(seen.begin(), seen.end(), c) == seen.end())
+                    seen.push_back(c);
         }
         complete = complete && done == cfg.tasks * cfg.requests;
         std::printf("%-34s %d of %d requests or slices completed\n", way.name, done,

@@ -1,4 +1,5 @@
-// scaling.cpp: measured speedup for 1..N threads against Amdahl's law (fixed problem) and Gustafson's law (problem grown with the threads).
+// scaling.cpp: measured speedup for 1..N threads against Amdahl's law (fixed problem) and
+// Gustafson's law (problem grown with the threads).
 #include <time.h>
 
 #include <algorithm>
@@ -64,7 +65,8 @@ Timing run_problem(int threads, std::uint64_t serial_iterations, std::size_t chu
             workers.emplace_back([&, i] {
                 const auto [first, last] = split_range(chunks, partial.size(), i);
                 std::uint64_t sum = 0;
-                for (std::size_t c = first; c < last; ++c) sum += burn(chunk_iterations, c);
+                for (std::size_t c = first; c < last; ++c)
+                    sum += burn(chunk_iterations, c);
                 partial[i] = sum;
             });
     }  // joined
@@ -87,32 +89,38 @@ struct Series {
 // One line of a results table: n threads against the one-thread time t1.
 struct Row {
     int threads = 0;
-    double t1 = 0;                  // median time of the same problem on one thread (ms)
-    book::measure::Summary tn;      // time on `threads` threads (ms)
-    double serial_fraction = 0;     // measured
-    double predicted = 0;           // by the law
-    double cpus_busy = 0;           // median CPU time / wall time of the n-thread runs
+    double t1 = 0;               // median time of the same problem on one thread (ms)
+    book::measure::Summary tn;   // time on `threads` threads (ms)
+    double serial_fraction = 0;  // measured
+    double predicted = 0;        // by the law
+    double cpus_busy = 0;        // median CPU time / wall time of the n-thread runs
     double speedup() const { return book::cvp::speedup(t1, tn.median); }
     double speedup_low() const { return book::cvp::speedup(t1, tn.max); }
     double speedup_high() const { return book::cvp::speedup(t1, tn.min); }
 };
 
 void print_table(const std::vector<Row>& rows, const char* law) {
-    std::printf("  n   t(1) ms   t(n) ms (min..max)        busy  serial  speedup (min..max)  %s\n", law);
+    std::printf(
+        "  n   t(1) ms   t(n) ms (min..max)        busy  serial  speedup (min..max)  "
+        "%s\n",
+        law);
     for (const Row& r : rows)
-        std::printf("%3d  %8.1f  %8.1f (%6.1f..%6.1f)  %5.2f  %6.3f  %7.2f (%4.2f..%4.2f)  %6.2f\n",
-                    r.threads, r.t1, r.tn.median, r.tn.min, r.tn.max, r.cpus_busy,
-                    r.serial_fraction, r.speedup(), r.speedup_low(), r.speedup_high(),
-                    r.predicted);
+        std::printf(
+            "%3d  %8.1f  %8.1f (%6.1f..%6.1f)  %5.2f  %6.3f  %7.2f (%4.2f..%4.2f)  "
+            "%6.2f\n",
+            r.threads, r.t1, r.tn.median, r.tn.min, r.tn.max, r.cpus_busy,
+            r.serial_fraction, r.speedup(), r.speedup_low(), r.speedup_high(),
+            r.predicted);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     Config cfg;
-    book::cli::Parser cli("scaling",
-                          "Measures speedup for 1..N threads and compares it with Amdahl's "
-                          "and Gustafson's laws.");
+    book::cli::Parser cli(
+        "scaling",
+        "Measures speedup for 1..N threads and compares it with Amdahl's "
+        "and Gustafson's laws.");
     cli.option("serial-ms", cfg.serial_ms, 1, 10000,
                "serial part, in milliseconds of computation")
         .option("parallel-ms", cfg.parallel_ms, 1, 100000,
@@ -137,7 +145,8 @@ int main(int argc, char** argv) {
         return static_cast<std::uint64_t>(rate * ms * 1000);
     };
     const auto fixed_chunks = static_cast<std::size_t>(cfg.chunks);
-    const std::uint64_t fixed_chunk_iterations = iterations(cfg.parallel_ms) / fixed_chunks;
+    const std::uint64_t fixed_chunk_iterations =
+        iterations(cfg.parallel_ms) / fixed_chunks;
     const std::size_t scaled_chunks_per_thread = 16;
     const std::uint64_t scaled_chunk_iterations =
         iterations(cfg.scaled_ms) / scaled_chunks_per_thread;
@@ -169,19 +178,26 @@ int main(int argc, char** argv) {
         const int n = counts[i];
         const std::size_t grown = scaled_chunks_per_thread * static_cast<std::size_t>(n);
         contenders.push_back({"fixed", [&, i, n] {
-            return record(fixed[i], run_problem(n, serial, fixed_chunks, fixed_chunk_iterations));
-        }});
-        contenders.push_back({"scaled", [&, i, n, grown] {
-            return record(scaled[i], run_problem(n, serial, grown, scaled_chunk_iterations));
-        }});
-        contenders.push_back({"scaled on 1", [&, i, grown] {
-            return record(scaled_on_one[i], run_problem(1, serial, grown, scaled_chunk_iterations));
-        }});
+                                  return record(fixed[i],
+                                                run_problem(n, serial, fixed_chunks,
+                                                            fixed_chunk_iterations));
+                              }});
+        contenders.push_back(
+            {"scaled", [&, i, n, grown] {
+                 return record(scaled[i],
+                               run_problem(n, serial, grown, scaled_chunk_iterations));
+             }});
+        contenders.push_back(
+            {"scaled on 1", [&, i, grown] {
+                 return record(scaled_on_one[i],
+                               run_problem(1, serial, grown, scaled_chunk_iterations));
+             }});
     }
     const int warmup = 1;
     const auto results = book::measure::interleaved(contenders, warmup, cfg.reps);
     // [/contenders]
-    // record() saw the warm-up runs too; keep only the measured rounds, as `results` does.
+    // record() saw the warm-up runs too; keep only the measured rounds, as `results`
+    // does.
     for (auto* series : {&fixed, &scaled, &scaled_on_one})
         for (Series& s : *series) {
             s.serial_ms.erase(s.serial_ms.begin(), s.serial_ms.begin() + warmup);
@@ -214,24 +230,35 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < counts.size(); ++i) {
         const auto& tn = results[3 * i + 1];
         const double one_thread = results[3 * i + 2].median;
-        const double s = serial_fraction(std::min(median(scaled[i].serial_ms), tn.median), tn.median);
+        const double s =
+            serial_fraction(std::min(median(scaled[i].serial_ms), tn.median), tn.median);
         gustafson.push_back({counts[i], one_thread, tn, s,
                              gustafson_speedup(s, std::min(counts[i], p)),
                              median(scaled[i].cpus_busy)});
     }
     // [/gustafson]
 
-    std::printf("== fixed problem (Amdahl): serial part %d ms + parallel part %d ms of CPU time\n",
-                cfg.serial_ms, cfg.parallel_ms);
-    std::printf("serial fraction f, measured on one thread: %.3f; Amdahl's limit 1/f: %.2f\n",
-                f, 1 / f);
-    std::printf("n threads; t(1) the same problem on one thread; busy = CPU time / wall time;\n"
-                "speedup = t(1) / t(n); Amdahl's prediction with min(n, %d) processors\n", p);
+    std::printf(
+        "== fixed problem (Amdahl): serial part %d ms + parallel part %d ms of CPU "
+        "time\n",
+        cfg.serial_ms, cfg.parallel_ms);
+    std::printf(
+        "serial fraction f, measured on one thread: %.3f; Amdahl's limit 1/f: %.2f\n", f,
+        1 / f);
+    std::printf(
+        "n threads; t(1) the same problem on one thread; busy = CPU time / wall time;\n"
+        "speedup = t(1) / t(n); Amdahl's prediction with min(n, %d) processors\n",
+        p);
     print_table(amdahl, "Amdahl");
-    std::printf("== scaled problem (Gustafson): serial part %d ms + %d ms of CPU time per thread\n",
-                cfg.serial_ms, cfg.scaled_ms);
-    std::printf("t(1) the same scaled problem on one thread; serial fraction s measured on n threads;\n"
-                "Gustafson's prediction with min(n, %d) processors\n", p);
+    std::printf(
+        "== scaled problem (Gustafson): serial part %d ms + %d ms of CPU time per "
+        "thread\n",
+        cfg.serial_ms, cfg.scaled_ms);
+    std::printf(
+        "t(1) the same scaled problem on one thread; serial fraction s measured on n "
+        "threads;\n"
+        "Gustafson's prediction with min(n, %d) processors\n",
+        p);
     print_table(gustafson, "Gustafson");
 
     bool agree = true;
@@ -239,18 +266,21 @@ int main(int argc, char** argv) {
         agree = agree && fixed[i].checksum == fixed[0].checksum &&
                 scaled[i].checksum == scaled_on_one[i].checksum;
     std::printf("== checks\n");
-    std::printf("every run's checksum equals the one-thread run of the same problem: %s\n",
-                agree ? "yes" : "NO");
+    std::printf(
+        "every run's checksum equals the one-thread run of the same problem: %s\n",
+        agree ? "yes" : "NO");
 
     std::ofstream csv(cfg.csv);
-    csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_high,"
+    csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_"
+           "high,"
            "serial_fraction,predicted,cpus_busy\n";
-    for (const auto& [name, rows] : {std::pair{"fixed", &amdahl}, std::pair{"scaled", &gustafson}})
+    for (const auto& [name, rows] :
+         {std::pair{"fixed", &amdahl}, std::pair{"scaled", &gustafson}})
         for (const Row& r : *rows)
-            csv << name << ',' << r.threads << ',' << p << ',' << r.tn.median << ',' << r.tn.min
-                << ',' << r.tn.max << ',' << r.speedup() << ',' << r.speedup_low() << ','
-                << r.speedup_high() << ',' << r.serial_fraction << ',' << r.predicted << ','
-                << r.cpus_busy << '\n';
+            csv << name << ',' << r.threads << ',' << p << ',' << r.tn.median << ','
+                << r.tn.min << ',' << r.tn.max << ',' << r.speedup() << ','
+                << r.speedup_low() << ',' << r.speedup_high() << ',' << r.serial_fraction
+                << ',' << r.predicted << ',' << r.cpus_busy << '\n';
     csv.close();
     if (!csv) {
         std::fprintf(stderr, "scaling: could not write %s\n", cfg.csv.c_str());

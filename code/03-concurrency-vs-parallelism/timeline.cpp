@@ -1,4 +1,5 @@
-// timeline.cpp: the same CPU-bound tasks on the same threads, interleaved on one CPU (concurrency) and then spread over every CPU (parallelism), traced.
+// timeline.cpp: the same CPU-bound tasks on the same threads, interleaved on one CPU
+// (concurrency) and then spread over every CPU (parallelism), traced.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -88,11 +89,14 @@ void report(const char* title, const Run& run, std::int64_t max_gap_ns,
             if (std::find(cpus.begin(), cpus.end(), s.cpu) == cpus.end()) ++outside;
         }
         total_samples += samples.size();
-        if (samples.size() == samples_per_task) ++completed;  // one sample per slice, plus the start
+        if (samples.size() == samples_per_task)
+            ++completed;  // one sample per slice, plus the start
         const auto count = std::count_if(stretches.begin(), stretches.end(),
                                          [&](const Stretch& s) { return s.task == t; });
-        std::printf("task %zu: %td stretches, CPUs used %zu, started at %.2f ms, finished at %.2f ms\n",
-                    t, count, used.size(), samples.front().ns / 1e6, samples.back().ns / 1e6);
+        std::printf(
+            "task %zu: %td stretches, CPUs used %zu, started at %.2f ms, finished at "
+            "%.2f ms\n",
+            t, count, used.size(), samples.front().ns / 1e6, samples.back().ns / 1e6);
         in_progress.emplace_back(samples.front().ns, samples.back().ns);
     }
     for (const Stretch& s : stretches) executing.emplace_back(s.begin_ns, s.end_ns);
@@ -133,7 +137,8 @@ int main(int argc, char** argv) {
     std::printf("one-CPU run confined to: CPU %d\n", one.front());
     if (all.size() == 1)
         std::printf(
-            "note: only one CPU is available, so both runs are confined to it and neither "
+            "note: only one CPU is available, so both runs are confined to it and "
+            "neither "
             "can be parallel\n");
 
     const double rate = iterations_per_us();

@@ -1,4 +1,5 @@
-// work.hpp: CPU-bound work of a chosen length that no compiler can skip, and how to split it among threads.
+// work.hpp: CPU-bound work of a chosen length that no compiler can skip, and how to split
+// it among threads.
 #pragma once
 
 #include <time.h>
@@ -13,7 +14,8 @@
 namespace book::cvp {
 
 /**
- * @brief Burns CPU time: @p iterations steps of a pseudo-random sequence started at @p seed.
+ * @brief Burns CPU time: @p iterations steps of a pseudo-random sequence started at @p
+ * seed.
  *
  * Each step depends on the previous one, so the compiler can neither skip the
  * loop nor spread it over several execution units; the result is returned so
@@ -35,7 +37,8 @@ inline std::uint64_t burn(std::uint64_t iterations, std::uint64_t seed) {
 }
 
 /**
- * @brief How many burn() iterations take one microsecond of CPU time (the fastest of several trials).
+ * @brief How many burn() iterations take one microsecond of CPU time (the fastest of
+ * several trials).
  *
  * Used to turn "milliseconds of work" into an iteration count, so that the
  * programs do about the same amount of work, in time, on fast and slow
@@ -44,14 +47,16 @@ inline std::uint64_t burn(std::uint64_t iterations, std::uint64_t seed) {
  * make the work look slower than it is.
  */
 inline double iterations_per_us(int trials = 7) {
-    if (trials < 1) throw std::invalid_argument("iterations_per_us: trials must be at least 1");
+    if (trials < 1)
+        throw std::invalid_argument("iterations_per_us: trials must be at least 1");
     constexpr std::uint64_t probe = 2'000'000;
     std::vector<double> rates;
     volatile std::uint64_t sink = 0;
     const auto cpu_us = [] {
         timespec ts{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+        return static_cast<double>(ts.tv_sec) * 1e6 +
+               static_cast<double>(ts.tv_nsec) / 1e3;
     };
     for (int t = 0; t < trials; ++t) {
         const double start = cpu_us();
@@ -62,14 +67,19 @@ inline double iterations_per_us(int trials = 7) {
 }
 
 /**
- * @brief The half-open range [first, last) of the items 0..total-1 that part @p index of @p parts receives.
+ * @brief The half-open range [first, last) of the items 0..total-1 that part @p index of
+ * @p parts receives.
  *
  * Parts differ in size by at most one item, and together they cover every
  * item exactly once, so the amount of work is the same for any number of parts.
  * @throws std::invalid_argument when parts is 0 or index >= parts.
  */
-inline std::pair<std::size_t, std::size_t> split_range(std::size_t total, std::size_t parts, std::size_t index) {
-    if (parts == 0 || index >= parts) throw std::invalid_argument("split_range: index must be below parts, and parts above 0");
+inline std::pair<std::size_t, std::size_t> split_range(std::size_t total,
+                                                       std::size_t parts,
+                                                       std::size_t index) {
+    if (parts == 0 || index >= parts)
+        throw std::invalid_argument(
+            "split_range: index must be below parts, and parts above 0");
     const std::size_t base = total / parts, extra = total % parts;
     const std::size_t first = index * base + std::min(index, extra);
     return {first, first + base + (index < extra ? 1 : 0)};

@@ -1,4 +1,5 @@
-// bounded_queue.hpp: a blocking FIFO queue of fixed capacity for producers and consumers, with close().
+// bounded_queue.hpp: a blocking FIFO queue of fixed capacity for producers and consumers,
+// with close().
 #pragma once
 
 #include <chrono>
@@ -13,29 +14,31 @@
 namespace book::shared {
 
 /**
- * @brief A first-in first-out queue of at most `capacity` items that blocks producers when full
- *        and consumers when empty, and that can be closed.
+ * @brief A first-in first-out queue of at most `capacity` items that blocks producers
+ * when full and consumers when empty, and that can be closed.
  *
  * Protocol:
- *  1. push() waits on `not_full_` while the queue is full and open, appends, and wakes one
- *     consumer through `not_empty_`.
- *  2. pop() waits on `not_empty_` while the queue is empty and open, removes the oldest item,
- *     and wakes one producer through `not_full_`.
- *  3. close() marks the queue closed and wakes **every** waiter on both condition variables. After
- *     it, push() refuses new items (returns false) and pop() keeps returning the items already
- *     queued, then std::nullopt: consumers drain what was sent, then learn that nothing more comes.
+ *  1. push() waits on `not_full_` while the queue is full and open, appends, and wakes
+ * one consumer through `not_empty_`.
+ *  2. pop() waits on `not_empty_` while the queue is empty and open, removes the oldest
+ * item, and wakes one producer through `not_full_`.
+ *  3. close() marks the queue closed and wakes **every** waiter on both condition
+ * variables. After it, push() refuses new items (returns false) and pop() keeps returning
+ * the items already queued, then std::nullopt: consumers drain what was sent, then learn
+ * that nothing more comes.
  *
- * Every wait re-checks its condition in a loop (the predicate form of wait), so spurious wake-ups
- * and stolen wake-ups are harmless. One mutex guards all state; notifications are sent after the
- * mutex is released, so a woken thread does not immediately block on it again.
+ * Every wait re-checks its condition in a loop (the predicate form of wait), so spurious
+ * wake-ups and stolen wake-ups are harmless. One mutex guards all state; notifications
+ * are sent after the mutex is released, so a woken thread does not immediately block on
+ * it again.
  *
- * Items from one producer come out in the order that producer pushed them; items from different
- * producers interleave in the order their pushes took the lock.
+ * Items from one producer come out in the order that producer pushed them; items from
+ * different producers interleave in the order their pushes took the lock.
  *
  * @code
  * book::shared::BoundedQueue<int> q(8);
- * std::jthread consumer([&] { while (auto item = q.pop()) use(*item); });  // ends after close()
- * for (int i = 0; i < 100; ++i) q.push(i);  // blocks while 8 items wait
+ * std::jthread consumer([&] { while (auto item = q.pop()) use(*item); });  // ends after
+ * close() for (int i = 0; i < 100; ++i) q.push(i);  // blocks while 8 items wait
  * q.close();
  * @endcode
  *
@@ -44,16 +47,20 @@ namespace book::shared {
 template <class T>
 class BoundedQueue {
 public:
-    /// An open, empty queue that holds at most @p capacity items; throws std::invalid_argument for 0.
+    /// An open, empty queue that holds at most @p capacity items; throws
+    /// std::invalid_argument for 0.
     explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {
-        if (capacity == 0) throw std::invalid_argument("BoundedQueue: capacity must be at least 1");
+        if (capacity == 0)
+            throw std::invalid_argument("BoundedQueue: capacity must be at least 1");
     }
 
-    BoundedQueue(const BoundedQueue&) = delete;             ///< not copyable: threads share one queue
+    BoundedQueue(const BoundedQueue&) =
+        delete;  ///< not copyable: threads share one queue
     BoundedQueue& operator=(const BoundedQueue&) = delete;  ///< not assignable
 
     // [push]
-    /// Appends @p item, waiting while the queue is full; returns false (item dropped) if the queue is or becomes closed.
+    /// Appends @p item, waiting while the queue is full; returns false (item dropped) if
+    /// the queue is or becomes closed.
     bool push(T item) {
         {
             std::unique_lock lock(mutex_);
@@ -67,7 +74,8 @@ public:
 
     // [/push]
 
-    /// Appends @p item only if there is room now; returns false if the queue is full or closed.
+    /// Appends @p item only if there is room now; returns false if the queue is full or
+    /// closed.
     bool try_push(T item) {
         {
             std::lock_guard lock(mutex_);
@@ -79,7 +87,8 @@ public:
     }
 
     // [pop]
-    /// Removes the oldest item, waiting while the queue is empty and open; std::nullopt once closed and drained.
+    /// Removes the oldest item, waiting while the queue is empty and open; std::nullopt
+    /// once closed and drained.
     std::optional<T> pop() {
         std::unique_lock lock(mutex_);
         not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
@@ -88,7 +97,8 @@ public:
 
     // [/pop]
 
-    /// Like pop(), but waits at most @p timeout; std::nullopt on timeout or when closed and drained.
+    /// Like pop(), but waits at most @p timeout; std::nullopt on timeout or when closed
+    /// and drained.
     template <class Rep, class Period>
     std::optional<T> pop_for(std::chrono::duration<Rep, Period> timeout) {
         std::unique_lock lock(mutex_);
@@ -103,7 +113,8 @@ public:
     }
 
     // [close]
-    /// Closes the queue and wakes every waiting producer and consumer. Closing twice is harmless.
+    /// Closes the queue and wakes every waiting producer and consumer. Closing twice is
+    /// harmless.
     void close() {
         {
             std::lock_guard lock(mutex_);
@@ -121,7 +132,8 @@ public:
         return closed_;
     }
 
-    /// The number of items queued at this instant (already stale when another thread is active).
+    /// The number of items queued at this instant (already stale when another thread is
+    /// active).
     std::size_t size() const {
         std::lock_guard lock(mutex_);
         return items_.size();

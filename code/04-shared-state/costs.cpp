@@ -1,4 +1,5 @@
-// Measures four correct ways for threads to count into one total (mutex, scoped_lock, atomic, per-thread counts) side by side.
+// Measures four correct ways for threads to count into one total (mutex, scoped_lock,
+// atomic, per-thread counts) side by side.
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -13,8 +14,9 @@
 
 namespace {
 
-// Stops the compiler from folding a counting loop into one addition: the value must really be in a
-// register after every increment. (Without it, the per-thread loop would take no time at all.)
+// Stops the compiler from folding a counting loop into one addition: the value must
+// really be in a register after every increment. (Without it, the per-thread loop would
+// take no time at all.)
 inline void keep(long& value) { asm volatile("" : "+r"(value)); }
 
 // [fixes]
@@ -34,7 +36,8 @@ struct ScopedLockCounter {
     long total = 0;
     void run(long n) {
         for (long i = 0; i < n; ++i) {
-            std::scoped_lock lock(m);  // C++17: same as lock_guard for one mutex, and takes several
+            std::scoped_lock lock(
+                m);  // C++17: same as lock_guard for one mutex, and takes several
             ++total;
         }
     }
@@ -61,8 +64,9 @@ struct PerThreadCounter {
 // [/fixes]
 
 // [sample]
-// One sample: `threads` threads each count `n` times into a fresh counter; returns nanoseconds per
-// increment (wall time of the whole run, thread start and join included, over threads * n).
+// One sample: `threads` threads each count `n` times into a fresh counter; returns
+// nanoseconds per increment (wall time of the whole run, thread start and join included,
+// over threads * n).
 template <class Counter>
 double sample(int threads, long n) {
     Counter counter;
@@ -73,9 +77,12 @@ double sample(int threads, long n) {
     const double ns = book::measure::seconds_since(t0) * 1e9;
     const long expected = static_cast<long>(threads) * n;
     long got = 0;
-    if constexpr (requires { counter.total.load(); }) got = counter.total.load();
-    else got = counter.total;
-    if (got != expected) throw std::logic_error("a counter lost updates");  // every fix must be exact
+    if constexpr (requires { counter.total.load(); })
+        got = counter.total.load();
+    else
+        got = counter.total;
+    if (got != expected)
+        throw std::logic_error("a counter lost updates");  // every fix must be exact
     return ns / static_cast<double>(expected);
 }
 // [/sample]
@@ -87,38 +94,53 @@ int main(int argc, char** argv) {
     long increments = 500'000;
     int reps = 7;
     std::string csv;
-    book::cli::Parser cli("costs", "Counting into one total from several threads: four correct ways, timed side by side.");
+    book::cli::Parser cli("costs",
+                          "Counting into one total from several threads: four correct "
+                          "ways, timed side by side.");
     cli.option("threads", threads, 1, 64, "threads counting at once")
-        .option("increments", increments, 1L, 50'000'000L, "increments per thread per sample")
+        .option("increments", increments, 1L, 50'000'000L,
+                "increments per thread per sample")
         .option("reps", reps, 5, 101, "measured repetitions (after one warm-up round)")
         .option("csv", csv, "also write the results to this CSV file");
     cli.parse(argc, argv);
 
     // [measure]
     const auto results = book::measure::interleaved(
-        {{"mutex + lock_guard", [&] { return sample<LockGuardCounter>(threads, increments); }},
-         {"mutex + scoped_lock", [&] { return sample<ScopedLockCounter>(threads, increments); }},
+        {{"mutex + lock_guard",
+          [&] { return sample<LockGuardCounter>(threads, increments); }},
+         {"mutex + scoped_lock",
+          [&] { return sample<ScopedLockCounter>(threads, increments); }},
          {"atomic fetch_add", [&] { return sample<AtomicCounter>(threads, increments); }},
-         {"per-thread count", [&] { return sample<PerThreadCounter>(threads, increments); }}},
+         {"per-thread count",
+          [&] { return sample<PerThreadCounter>(threads, increments); }}},
         1, reps);
     // [/measure]
-    const char* names[] = {"mutex + lock_guard", "mutex + scoped_lock", "atomic fetch_add", "per-thread count"};
+    const char* names[] = {"mutex + lock_guard", "mutex + scoped_lock",
+                           "atomic fetch_add", "per-thread count"};
 
-    std::printf("%d threads x %ld increments, %d repetitions each, interleaved; every total was exact\n", threads,
-                increments, reps);
-    std::printf("time per increment = wall time of one run (start and join included) / all increments\n");
-    std::printf("  %-20s %10s %10s %10s %14s\n", "way", "median", "min", "max", "vs per-thread");
+    std::printf(
+        "%d threads x %ld increments, %d repetitions each, interleaved; every total was "
+        "exact\n",
+        threads, increments, reps);
+    std::printf(
+        "time per increment = wall time of one run (start and join included) / all "
+        "increments\n");
+    std::printf("  %-20s %10s %10s %10s %14s\n", "way", "median", "min", "max",
+                "vs per-thread");
     const double base = results[3].median;
     for (std::size_t i = 0; i < results.size(); ++i) {
-        std::printf("  %-20s %10s %10s %10s %13.1fx\n", names[i], book::measure::format_ns(results[i].median).c_str(),
-                    book::measure::format_ns(results[i].min).c_str(), book::measure::format_ns(results[i].max).c_str(),
+        std::printf("  %-20s %10s %10s %10s %13.1fx\n", names[i],
+                    book::measure::format_ns(results[i].median).c_str(),
+                    book::measure::format_ns(results[i].min).c_str(),
+                    book::measure::format_ns(results[i].max).c_str(),
                     results[i].median / base);
     }
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "way,median_ns,min_ns,max_ns\n";
         for (std::size_t i = 0; i < results.size(); ++i)
-            out << names[i] << ',' << results[i].median << ',' << results[i].min << ',' << results[i].max << '\n';
+            out << names[i] << ',' << results[i].median << ',' << results[i].min << ','
+                << results[i].max << '\n';
     }
     return 0;
 }

@@ -1,4 +1,5 @@
-// Two threads each update their own counter: slow when the counters share a cache line, fast when padded apart.
+// Two threads each update their own counter: slow when the counters share a cache line,
+// fast when padded apart.
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -12,22 +13,26 @@
 namespace {
 
 // [line-size]
-// The distance that keeps two objects off one cache line. g++ 12 provides the standard constant
-// (and warns with -Winterference-size only when it is used in a header, because its value may change
-// between compiler versions); clang 14 with libstdc++ does not, so fall back to 64 bytes, the line
-// size of current x86-64 and most ARM cores (some, like Apple's M1, use 128).
+// The distance that keeps two objects off one cache line. g++ 12 provides the standard
+// constant (and warns with -Winterference-size only when it is used in a header, because
+// its value may change between compiler versions); clang 14 with libstdc++ does not, so
+// fall back to 64 bytes, the line size of current x86-64 and most ARM cores (some, like
+// Apple's M1, use 128).
 #if defined(__cpp_lib_hardware_interference_size)
 constexpr std::size_t line_size = std::hardware_destructive_interference_size;
 constexpr const char* line_size_source = "std::hardware_destructive_interference_size";
 #else
 constexpr std::size_t line_size = 64;
-constexpr const char* line_size_source = "fallback (the library lacks hardware_destructive_interference_size)";
+constexpr const char* line_size_source =
+    "fallback (the library lacks hardware_destructive_interference_size)";
 #endif
 // [/line-size]
 
 // [layouts]
-// Each thread writes only its own counter: no data is shared, only (perhaps) a cache line.
-struct alignas(line_size) Adjacent {  // aligned, so that the pair cannot straddle two lines
+// Each thread writes only its own counter: no data is shared, only (perhaps) a cache
+// line.
+struct alignas(
+    line_size) Adjacent {  // aligned, so that the pair cannot straddle two lines
     std::atomic<long> a{0};
     std::atomic<long> b{0};  // sizeof(long) bytes after a: same line
 };
@@ -39,10 +44,11 @@ struct Padded {
 // [/layouts]
 
 // [work]
-// Each thread is the only writer of its counter, so a relaxed load and store is a correct increment;
-// there is no locked instruction, only ordinary memory traffic.
+// Each thread is the only writer of its counter, so a relaxed load and store is a correct
+// increment; there is no locked instruction, only ordinary memory traffic.
 void bump(std::atomic<long>& c, long n) {
-    for (long i = 0; i < n; ++i) c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    for (long i = 0; i < n; ++i)
+        c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 template <class Layout>
@@ -53,7 +59,8 @@ double sample(long n) {
     std::thread tb([&] { bump(counters.b, n); });
     ta.join();
     tb.join();
-    return book::measure::seconds_since(t0) * 1e9 / static_cast<double>(n);  // ns per increment of each thread
+    return book::measure::seconds_since(t0) * 1e9 /
+           static_cast<double>(n);  // ns per increment of each thread
 }
 // [/work]
 
@@ -63,30 +70,44 @@ int main(int argc, char** argv) {
     long increments = 5'000'000;
     int reps = 7;
     std::string csv;
-    book::cli::Parser cli("false_sharing", "Two threads, two counters: on one cache line versus padded apart.");
-    cli.option("increments", increments, 1L, 500'000'000L, "increments per thread per sample")
+    book::cli::Parser cli(
+        "false_sharing",
+        "Two threads, two counters: on one cache line versus padded apart.");
+    cli.option("increments", increments, 1L, 500'000'000L,
+               "increments per thread per sample")
         .option("reps", reps, 5, 101, "measured repetitions (after one warm-up round)")
         .option("csv", csv, "also write the results to this CSV file");
     cli.parse(argc, argv);
 
     std::printf("padding: %zu bytes, from %s\n", line_size, line_size_source);
-    std::printf("distance between the two counters: adjacent %zu bytes, padded %zu bytes\n",
-                offsetof(Adjacent, b) - offsetof(Adjacent, a), offsetof(Padded, b) - offsetof(Padded, a));
-    const auto r = book::measure::interleaved({{"same cache line", [&] { return sample<Adjacent>(increments); }},
-                                               {"padded apart", [&] { return sample<Padded>(increments); }}},
-                                              1, reps);
-    std::printf("2 threads x %ld increments, %d repetitions each, interleaved\n", increments, reps);
-    std::printf("time per increment = wall time of one run (start and join included) / increments per thread\n");
+    std::printf(
+        "distance between the two counters: adjacent %zu bytes, padded %zu bytes\n",
+        offsetof(Adjacent, b) - offsetof(Adjacent, a),
+        offsetof(Padded, b) - offsetof(Padded, a));
+    const auto r = book::measure::interleaved(
+        {{"same cache line", [&] { return sample<Adjacent>(increments); }},
+         {"padded apart", [&] { return sample<Padded>(increments); }}},
+        1, reps);
+    std::printf("2 threads x %ld increments, %d repetitions each, interleaved\n",
+                increments, reps);
+    std::printf(
+        "time per increment = wall time of one run (start and join included) / "
+        "increments per thread\n");
     std::printf("  %-16s %10s %10s %10s\n", "layout", "median", "min", "max");
     const char* names[] = {"same cache line", "padded apart"};
     for (int i = 0; i < 2; ++i)
-        std::printf("  %-16s %10s %10s %10s\n", names[i], book::measure::format_ns(r[i].median).c_str(),
-                    book::measure::format_ns(r[i].min).c_str(), book::measure::format_ns(r[i].max).c_str());
-    std::printf("ratio of medians (same line / padded): %.1f\n", r[0].median / r[1].median);
+        std::printf("  %-16s %10s %10s %10s\n", names[i],
+                    book::measure::format_ns(r[i].median).c_str(),
+                    book::measure::format_ns(r[i].min).c_str(),
+                    book::measure::format_ns(r[i].max).c_str());
+    std::printf("ratio of medians (same line / padded): %.1f\n",
+                r[0].median / r[1].median);
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "layout,median_ns,min_ns,max_ns\n";
-        for (int i = 0; i < 2; ++i) out << names[i] << ',' << r[i].median << ',' << r[i].min << ',' << r[i].max << '\n';
+        for (int i = 0; i < 2; ++i)
+            out << names[i] << ',' << r[i].median << ',' << r[i].min << ',' << r[i].max
+                << '\n';
     }
     return 0;
 }

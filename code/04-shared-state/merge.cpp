@@ -1,4 +1,5 @@
-// The racy increment loops of race.cpp, compiled alone so that the book can show the assembly the compiler makes of each.
+// The racy increment loops of race.cpp, compiled alone so that the book can show the
+// assembly the compiler makes of each.
 #include <atomic>
 
 // [loops]

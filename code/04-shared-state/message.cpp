@@ -1,4 +1,5 @@
-// Passes messages through a plain variable guarded by an atomic flag: release/acquire makes it correct, relaxed does not.
+// Passes messages through a plain variable guarded by an atomic flag: release/acquire
+// makes it correct, relaxed does not.
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -23,16 +24,17 @@ std::atomic<int> full{0};
 
 void producer(long rounds) {
     for (long i = 1; i <= rounds; ++i) {
-        wait_for(full, 0);    // the consumer has taken the previous message
-        data = i;             // (1) write the message
-        full.store(1, publish);  // (2) release: everything before it is visible to whoever acquires 1
+        wait_for(full, 0);       // the consumer has taken the previous message
+        data = i;                // (1) write the message
+        full.store(1, publish);  // (2) release: everything before it is visible to
+                                 // whoever acquires 1
     }
 }
 
 long consumer(long rounds) {
     long wrong = 0;
     for (long i = 1; i <= rounds; ++i) {
-        wait_for(full, 1);    // (3) acquire: synchronises with the store at (2)
+        wait_for(full, 1);       // (3) acquire: synchronises with the store at (2)
         if (data != i) ++wrong;  // (4) so this read happens after (1) and sees i
         full.store(0, publish);
     }
@@ -45,15 +47,19 @@ long consumer(long rounds) {
 int main(int argc, char** argv) {
     long rounds = 100'000;
     std::string order = "release";
-    book::cli::Parser cli("message", "A plain variable handed from thread to thread, guarded by an atomic flag.");
+    book::cli::Parser cli(
+        "message",
+        "A plain variable handed from thread to thread, guarded by an atomic flag.");
     cli.option("rounds", rounds, 1L, 10'000'000L, "messages to pass")
-        .option("order", order, "release (release/acquire, correct) or relaxed (a data race)");
+        .option("order", order,
+                "release (release/acquire, correct) or relaxed (a data race)");
     cli.parse(argc, argv);
     if (order == "relaxed") {
         publish = std::memory_order_relaxed;
         observe = std::memory_order_relaxed;
     } else if (order != "release") {
-        std::fprintf(stderr, "message: --order must be release or relaxed\n%s", cli.usage().c_str());
+        std::fprintf(stderr, "message: --order must be release or relaxed\n%s",
+                     cli.usage().c_str());
         return 2;
     }
 
@@ -61,7 +67,8 @@ int main(int argc, char** argv) {
     std::thread c([&] { wrong = consumer(rounds); });
     producer(rounds);
     c.join();
-    std::printf("order %s: %ld messages passed, %ld read a value other than the one sent\n", order.c_str(), rounds,
-                wrong);
+    std::printf(
+        "order %s: %ld messages passed, %ld read a value other than the one sent\n",
+        order.c_str(), rounds, wrong);
     return 0;
 }

@@ -1,4 +1,5 @@
-// Producers and consumers share a BoundedQueue: every item arrives once, in order per producer, and close() ends the consumers.
+// Producers and consumers share a BoundedQueue: every item arrives once, in order per
+// producer, and close() ends the consumers.
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -24,7 +25,8 @@ struct ConsumerReport {
 int main(int argc, char** argv) {
     int producers = 3, consumers = 2, capacity = 4;
     long items = 20'000;
-    book::cli::Parser cli("producers", "Producers and consumers sharing one bounded blocking queue.");
+    book::cli::Parser cli("producers",
+                          "Producers and consumers sharing one bounded blocking queue.");
     cli.option("producers", producers, 1, 32, "producer threads")
         .option("consumers", consumers, 1, 32, "consumer threads")
         .option("capacity", capacity, 1, 1'000'000, "queue capacity")
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
         consumer_threads.emplace_back([&, c] {
             ConsumerReport& r = reports[static_cast<std::size_t>(c)];
             std::vector<long> last(static_cast<std::size_t>(producers), -1);
-            while (std::optional<Item> item = queue.pop()) {  // nullopt: closed and drained
+            while (std::optional<Item> item =
+                       queue.pop()) {  // nullopt: closed and drained
                 long& prev = last[static_cast<std::size_t>(item->producer)];
                 if (item->seq <= prev) ++r.out_of_order;
                 prev = item->seq;
@@ -55,7 +58,8 @@ int main(int argc, char** argv) {
         producer_threads.emplace_back([&, p] {
             for (long i = 0; i < items; ++i) {
                 if (queue.try_push({p, i})) continue;
-                ++waited[static_cast<std::size_t>(p)];  // full just now: push() waits unless a slot frees first
+                ++waited[static_cast<std::size_t>(
+                    p)];  // full just now: push() waits unless a slot frees first
                 queue.push({p, i});
             }
         });
@@ -67,7 +71,8 @@ int main(int argc, char** argv) {
 
     long received = 0, disorder = 0;
     long long sum = 0;
-    std::printf("%d producers x %ld items, %d consumers, capacity %d\n", producers, items, consumers, capacity);
+    std::printf("%d producers x %ld items, %d consumers, capacity %d\n", producers, items,
+                consumers, capacity);
     for (int c = 0; c < consumers; ++c) {
         const auto& r = reports[static_cast<std::size_t>(c)];
         std::printf("  consumer %d received %7ld items\n", c, r.received);
@@ -77,9 +82,11 @@ int main(int argc, char** argv) {
     }
     long blocked = 0;
     for (long w : waited) blocked += w;
-    const long long expected_sum = static_cast<long long>(producers) * items * (items - 1) / 2;
-    std::printf("sent %ld, received %ld, out of order per producer %ld, checksum %s\n", producers * items, received,
-                disorder, sum == expected_sum ? "ok" : "WRONG");
+    const long long expected_sum =
+        static_cast<long long>(producers) * items * (items - 1) / 2;
+    std::printf("sent %ld, received %ld, out of order per producer %ld, checksum %s\n",
+                producers * items, received, disorder,
+                sum == expected_sum ? "ok" : "WRONG");
     std::printf("pushes that found the queue full: %ld\n", blocked);
     return 0;
 }

@@ -1,4 +1,5 @@
-// Two threads increment one shared counter without synchronisation and lose updates; an atomic counter does not.
+// Two threads increment one shared counter without synchronisation and lose updates; an
+// atomic counter does not.
 #include <sched.h>
 
 #include <atomic>
@@ -11,16 +12,19 @@ namespace {
 
 // [racy-counters]
 // Both are data races: two threads write them with nothing ordering the accesses. That is
-// undefined behaviour, which is exactly why the compiler may turn plain_increments into one add.
+// undefined behaviour, which is exactly why the compiler may turn plain_increments into
+// one add.
 long plain_counter = 0;
-volatile long volatile_counter = 0;  // volatile keeps every load and store; it does not synchronise
+volatile long volatile_counter =
+    0;  // volatile keeps every load and store; it does not synchronise
 
 void plain_increments(long n) {
     for (long i = 0; i < n; ++i) ++plain_counter;
 }
 
 void volatile_increments(long n) {
-    for (long i = 0; i < n; ++i) volatile_counter = volatile_counter + 1;  // load, add, store
+    for (long i = 0; i < n; ++i)
+        volatile_counter = volatile_counter + 1;  // load, add, store
 }
 // [/racy-counters]
 
@@ -33,8 +37,8 @@ void atomic_increments(long n) {
 // [/atomic-counter]
 
 // [run-two]
-// Runs body(n) on two threads. They spin until both are running, so that their loops overlap as
-// much as the machine allows.
+// Runs body(n) on two threads. They spin until both are running, so that their loops
+// overlap as much as the machine allows.
 void run_two(void (*body)(long), long n) {
     std::atomic<int> running{0};
     auto worker = [&] {
@@ -49,13 +53,15 @@ void run_two(void (*body)(long), long n) {
 // [/run-two]
 
 void report(const char* name, long expected, long got) {
-    std::printf("%-9s expected %9ld  got %9ld  lost %9ld (%5.1f%%)\n", name, expected, got, expected - got,
-                100.0 * static_cast<double>(expected - got) / static_cast<double>(expected));
+    std::printf(
+        "%-9s expected %9ld  got %9ld  lost %9ld (%5.1f%%)\n", name, expected, got,
+        expected - got,
+        100.0 * static_cast<double>(expected - got) / static_cast<double>(expected));
 }
 
 // [one-cpu]
-// Restricts this process to one CPU (the first it may use); threads created later inherit it. The
-// two threads then never run at the same instant: they take turns in time slices.
+// Restricts this process to one CPU (the first it may use); threads created later inherit
+// it. The two threads then never run at the same instant: they take turns in time slices.
 int pin_to_one_cpu() {
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
@@ -76,10 +82,15 @@ int main(int argc, char** argv) {
     long increments = 1'000'000;
     bool skip_racy = false;
     bool one_cpu = false;
-    book::cli::Parser cli("race", "Two threads increment one counter: plain, volatile (both racy) and atomic.");
+    book::cli::Parser cli(
+        "race",
+        "Two threads increment one counter: plain, volatile (both racy) and atomic.");
     cli.option("increments", increments, 1L, 100'000'000L, "increments per thread")
-        .flag("skip-racy", skip_racy, "run only the atomic counter (for the sanitizer builds)")
-        .flag("one-cpu", one_cpu, "run every thread on one CPU, so that they take turns instead of running at once");
+        .flag("skip-racy", skip_racy,
+              "run only the atomic counter (for the sanitizer builds)")
+        .flag("one-cpu", one_cpu,
+              "run every thread on one CPU, so that they take turns instead of running "
+              "at once");
     cli.parse(argc, argv);
 
     const long expected = 2 * increments;

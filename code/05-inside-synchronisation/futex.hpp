@@ -1,4 +1,5 @@
-// futex.hpp: a thin wrapper around Linux's futex(2) system call: sleep while a word holds a value, wake sleepers.
+// futex.hpp: a thin wrapper around Linux's futex(2) system call: sleep while a word holds
+// a value, wake sleepers.
 #pragma once
 
 #include <atomic>
@@ -28,11 +29,14 @@ struct FutexCalls {
 namespace detail {
 inline thread_local FutexCalls futex_calls;
 
-// The kernel reads the 32-bit word itself; std::atomic<std::uint32_t> must be exactly that word.
+// The kernel reads the 32-bit word itself; std::atomic<std::uint32_t> must be exactly
+// that word.
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 
-inline std::uint32_t* raw(std::atomic<std::uint32_t>& word) { return reinterpret_cast<std::uint32_t*>(&word); }
+inline std::uint32_t* raw(std::atomic<std::uint32_t>& word) {
+    return reinterpret_cast<std::uint32_t*>(&word);
+}
 
 [[noreturn]] inline void futex_failed(const char* op, int err) {
     std::fprintf(stderr, "futex %s failed: %s\n", op, std::strerror(err));
@@ -60,8 +64,10 @@ inline FutexCalls futex_calls_of_this_thread() { return detail::futex_calls; }
  */
 inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
     ++detail::futex_calls.waits;
-    // FUTEX_WAIT_PRIVATE: the word is not shared with another process, which spares the kernel a lookup.
-    if (syscall(SYS_futex, detail::raw(word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0) == -1) {
+    // FUTEX_WAIT_PRIVATE: the word is not shared with another process, which spares the
+    // kernel a lookup.
+    if (syscall(SYS_futex, detail::raw(word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+                nullptr, 0) == -1) {
         if (errno != EAGAIN && errno != EINTR) detail::futex_failed("wait", errno);
     }
 }
@@ -74,7 +80,8 @@ inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected)
  */
 inline int futex_wake(std::atomic<std::uint32_t>& word, int count) {
     ++detail::futex_calls.wakes;
-    const long woken = syscall(SYS_futex, detail::raw(word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
+    const long woken = syscall(SYS_futex, detail::raw(word), FUTEX_WAKE_PRIVATE, count,
+                               nullptr, nullptr, 0);
     if (woken == -1) detail::futex_failed("wake", errno);
     return static_cast<int>(woken);
 }

@@ -1,4 +1,5 @@
-// futex_mutex.hpp: a mutex built from one atomic word and the futex system call, with three states.
+// futex_mutex.hpp: a mutex built from one atomic word and the futex system call, with
+// three states.
 #pragma once
 
 #include <atomic>
@@ -9,7 +10,8 @@
 namespace book::sync {
 
 /**
- * @brief A mutex whose waiters sleep in the kernel: the three-state design of Drepper's "Futexes Are Tricky".
+ * @brief A mutex whose waiters sleep in the kernel: the three-state design of Drepper's
+ * "Futexes Are Tricky".
  *
  * Purpose: take the lock with one atomic instruction when nobody else wants
  * it, and otherwise sleep instead of burning a CPU.
@@ -42,9 +44,11 @@ public:
     void lock() noexcept {
         // [futex-lock]
         std::uint32_t seen = unlocked;
-        if (word_.compare_exchange_strong(seen, locked, std::memory_order_acquire, std::memory_order_relaxed))
+        if (word_.compare_exchange_strong(seen, locked, std::memory_order_acquire,
+                                          std::memory_order_relaxed))
             return;  // fast path: one atomic instruction, no system call
-        if (seen != contended) seen = word_.exchange(contended, std::memory_order_acquire);
+        if (seen != contended)
+            seen = word_.exchange(contended, std::memory_order_acquire);
         while (seen != unlocked) {
             futex_wait(word_, contended);  // sleeps only if the word is still 2
             seen = word_.exchange(contended, std::memory_order_acquire);
@@ -55,7 +59,8 @@ public:
     /// Takes the lock if it is free; never sleeps.
     bool try_lock() noexcept {
         std::uint32_t seen = unlocked;
-        return word_.compare_exchange_strong(seen, locked, std::memory_order_acquire, std::memory_order_relaxed);
+        return word_.compare_exchange_strong(seen, locked, std::memory_order_acquire,
+                                             std::memory_order_relaxed);
     }
 
     /// Releases the lock and, if a thread may be sleeping, wakes one.

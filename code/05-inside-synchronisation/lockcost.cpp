@@ -1,4 +1,5 @@
-// lockcost.cpp: what one lock acquisition costs for three spinlocks, a futex mutex and std::mutex, from one thread to four times the CPUs.
+// lockcost.cpp: what one lock acquisition costs for three spinlocks, a futex mutex and
+// std::mutex, from one thread to four times the CPUs.
 #include <sched.h>
 #include <time.h>
 
@@ -24,7 +25,8 @@ namespace {
 
 using book::measure::Clock;
 
-// CPU time the calling thread has used so far, in nanoseconds: unlike wall time, it stops while the thread is not running.
+// CPU time the calling thread has used so far, in nanoseconds: unlike wall time, it stops
+// while the thread is not running.
 double thread_cpu_ns() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -40,28 +42,38 @@ int cpus_available() {
 
 // What one measured window produced, beyond its time.
 struct Window {
-    double ns_per_acquisition = 0;      // wall time of the window / acquisitions
-    double cpu_ns_per_acquisition = 0;  // CPU time of all threads / acquisitions (spinning counts, sleeping does not)
+    double ns_per_acquisition = 0;  // wall time of the window / acquisitions
+    double cpu_ns_per_acquisition =
+        0;  // CPU time of all threads / acquisitions (spinning counts, sleeping does not)
     std::uint64_t acquisitions = 0;
-    std::uint64_t lost = 0;          // acquisitions minus the guarded counter: 0 when the lock excludes
-    std::uint64_t futex_waits = 0;   // futex_wait() calls by all threads (FutexMutex only)
+    std::uint64_t lost =
+        0;  // acquisitions minus the guarded counter: 0 when the lock excludes
+    std::uint64_t futex_waits = 0;  // futex_wait() calls by all threads (FutexMutex only)
     std::uint64_t futex_wakes = 0;
 };
 
 // [hammer]
-// Every thread takes the lock, increments the guarded counter and releases it, as fast as it can,
-// until the window closes. Costs = wall time of the window, and CPU time of all threads, each divided
-// by the acquisitions made by all threads together.
-// A little arithmetic the optimiser cannot remove: stands for real work inside or outside the lock.
+// Every thread takes the lock, increments the guarded counter and releases it, as fast as
+// it can, until the window closes. Costs = wall time of the window, and CPU time of all
+// threads, each divided by the acquisitions made by all threads together. A little
+// arithmetic the optimiser cannot remove: stands for real work inside or outside the
+// lock.
 inline std::uint64_t churn(std::uint64_t x, int steps) {
-    for (int i = 0; i < steps; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+    for (int i = 0; i < steps; ++i)
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
     return x;
 }
 
 template <class Lock>
 Window hammer(int threads, std::chrono::microseconds window, int inside, int outside) {
-    struct alignas(64) Guarded { Lock lock; std::uint64_t counter = 0, state = 1; } shared;
-    struct alignas(64) PerThread { std::uint64_t count = 0, waits = 0, wakes = 0; double cpu_ns = 0; };
+    struct alignas(64) Guarded {
+        Lock lock;
+        std::uint64_t counter = 0, state = 1;
+    } shared;
+    struct alignas(64) PerThread {
+        std::uint64_t count = 0, waits = 0, wakes = 0;
+        double cpu_ns = 0;
+    };
     std::vector<PerThread> per(static_cast<std::size_t>(threads));
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> sink{0};  // keeps the outside work observable
@@ -86,7 +98,8 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
                 }
                 sink.fetch_add(local, std::memory_order_relaxed);
                 const auto after = book::sync::futex_calls_of_this_thread();
-                per[static_cast<std::size_t>(t)] = {n, after.waits - before.waits, after.wakes - before.wakes,
+                per[static_cast<std::size_t>(t)] = {n, after.waits - before.waits,
+                                                    after.wakes - before.wakes,
                                                     thread_cpu_ns() - cpu_before};
             });
         ready.arrive_and_wait();
@@ -104,8 +117,10 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
         w.futex_wakes += p.wakes;
     }
     w.lost = w.acquisitions - shared.counter;
-    w.ns_per_acquisition = elapsed_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
-    w.cpu_ns_per_acquisition = cpu_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
+    w.ns_per_acquisition =
+        elapsed_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
+    w.cpu_ns_per_acquisition =
+        cpu_ns / static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
     return w;
 }
 // [/hammer]
@@ -118,13 +133,22 @@ int main(int argc, char** argv) {
     int max_threads = 0;
     int inside = 0, outside = 0;
     std::string csv;
-    book::cli::Parser cli("lockcost", "Measures lock+unlock cost of five locks, uncontended and contended, for 1..N threads.");
-    cli.option("reps", reps, 1, 100, "measured windows per lock and thread count (after one warm-up)")
-        .option("window-us", window_us, 100, 1000000, "length of one measured window in microseconds")
-        .option("max-threads", max_threads, 0, 256, "largest thread count; 0 means four times the CPUs available")
-        .option("inside", inside, 0, 10000, "steps of arithmetic inside the critical section")
-        .option("outside", outside, 0, 100000, "steps of arithmetic between a thread's acquisitions")
-        .option("csv", csv, "write lock, threads, cpus, then median, min and max of wall and of CPU ns per acquisition to this file");
+    book::cli::Parser cli("lockcost",
+                          "Measures lock+unlock cost of five locks, uncontended and "
+                          "contended, for 1..N threads.");
+    cli.option("reps", reps, 1, 100,
+               "measured windows per lock and thread count (after one warm-up)")
+        .option("window-us", window_us, 100, 1000000,
+                "length of one measured window in microseconds")
+        .option("max-threads", max_threads, 0, 256,
+                "largest thread count; 0 means four times the CPUs available")
+        .option("inside", inside, 0, 10000,
+                "steps of arithmetic inside the critical section")
+        .option("outside", outside, 0, 100000,
+                "steps of arithmetic between a thread's acquisitions")
+        .option("csv", csv,
+                "write lock, threads, cpus, then median, min and max of wall and of CPU "
+                "ns per acquisition to this file");
     cli.parse(argc, argv);
 
     const int cpus = cpus_available();
@@ -134,25 +158,35 @@ int main(int argc, char** argv) {
     counts.push_back(max_threads);
     const std::chrono::microseconds window(window_us);
 
-    std::printf("== lock cost per acquisition (lock, increment, unlock), all threads together\n");
+    std::printf(
+        "== lock cost per acquisition (lock, increment, unlock), all threads together\n");
     std::printf("CPUs available: %d; thread counts:", cpus);
     for (int t : counts) std::printf(" %d", t);
-    std::printf("\nnanoseconds, median [min .. max] of %d windows of %.1f ms per point, locks interleaved, 1 warm-up window\n",
-                reps, window_us / 1000.0);
-    std::printf("wall = window / acquisitions; CPU = CPU time of all threads / acquisitions; x = ratio to std::mutex\n");
+    std::printf(
+        "\nnanoseconds, median [min .. max] of %d windows of %.1f ms per point, locks "
+        "interleaved, 1 warm-up window\n",
+        reps, window_us / 1000.0);
+    std::printf(
+        "wall = window / acquisitions; CPU = CPU time of all threads / acquisitions; x = "
+        "ratio to std::mutex\n");
 
     std::ofstream out;
     if (!csv.empty()) {
         out.open(csv);
-        out << "lock,threads,cpus,wall_median_ns,wall_min_ns,wall_max_ns,cpu_median_ns,cpu_min_ns,cpu_max_ns\n";
+        out << "lock,threads,cpus,wall_median_ns,wall_min_ns,wall_max_ns,cpu_median_ns,"
+               "cpu_min_ns,cpu_max_ns\n";
     }
     std::uint64_t lost_total = 0, windows_total = 0;
-    struct FutexRow { int threads; double waits_per_k, wakes_per_k; };
+    struct FutexRow {
+        int threads;
+        double waits_per_k, wakes_per_k;
+    };
     std::vector<FutexRow> futex_rows;
 
     for (int threads : counts) {
         std::vector<double> futex_waits_per_k, futex_wakes_per_k;
-        std::vector<std::vector<double>> cpu(5);  // CPU ns per acquisition, per contender, warm-up first
+        std::vector<std::vector<double>> cpu(
+            5);  // CPU ns per acquisition, per contender, warm-up first
         // [contenders]
         auto sample = [&]<class Lock>(std::type_identity<Lock>, std::size_t index) {
             return [&, index] {
@@ -161,9 +195,12 @@ int main(int argc, char** argv) {
                 ++windows_total;
                 cpu[index].push_back(w.cpu_ns_per_acquisition);
                 if constexpr (std::is_same_v<Lock, book::sync::FutexMutex>) {
-                    const double acquisitions = static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
-                    futex_waits_per_k.push_back(1000.0 * static_cast<double>(w.futex_waits) / acquisitions);
-                    futex_wakes_per_k.push_back(1000.0 * static_cast<double>(w.futex_wakes) / acquisitions);
+                    const double acquisitions =
+                        static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
+                    futex_waits_per_k.push_back(
+                        1000.0 * static_cast<double>(w.futex_waits) / acquisitions);
+                    futex_wakes_per_k.push_back(
+                        1000.0 * static_cast<double>(w.futex_wakes) / acquisitions);
                 }
                 return w.ns_per_acquisition;
             };
@@ -171,26 +208,35 @@ int main(int argc, char** argv) {
         const std::vector<book::measure::Contender> contenders{
             {"TAS spinlock", sample(std::type_identity<book::sync::TasSpinlock>{}, 0)},
             {"TTAS spinlock", sample(std::type_identity<book::sync::TtasSpinlock>{}, 1)},
-            {"TTAS+backoff", sample(std::type_identity<book::sync::BackoffSpinlock>{}, 2)},
+            {"TTAS+backoff",
+             sample(std::type_identity<book::sync::BackoffSpinlock>{}, 2)},
             {"futex mutex", sample(std::type_identity<book::sync::FutexMutex>{}, 3)},
             {"std::mutex", sample(std::type_identity<std::mutex>{}, 4)},
         };
         const auto wall = book::measure::interleaved(contenders, 1, reps);
         // [/contenders]
         std::vector<book::measure::Summary> cpu_summary;
-        for (auto& c : cpu) cpu_summary.push_back(book::measure::summarize({c.begin() + 1, c.end()}));  // drop warm-up
+        for (auto& c : cpu)
+            cpu_summary.push_back(
+                book::measure::summarize({c.begin() + 1, c.end()}));  // drop warm-up
         std::printf("\nthreads=%d%s\n", threads,
-                    threads == 1 ? " (uncontended)" : threads > cpus ? " (more threads than CPUs)" : "");
+                    threads == 1     ? " (uncontended)"
+                    : threads > cpus ? " (more threads than CPUs)"
+                                     : "");
         for (std::size_t i = 0; i < contenders.size(); ++i) {
             const auto& w = wall[i];
             const auto& c = cpu_summary[i];
             // plain nanoseconds, no padding: runs then differ only in their numbers
-            std::printf("  %-14s (threads=%d) wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns [%.1f .. %.1f] %.2fx\n",
-                        contenders[i].name.c_str(), threads, w.median, w.min, w.max, w.median / wall.back().median, c.median,
-                        c.min, c.max, c.median / cpu_summary.back().median);
+            std::printf(
+                "  %-14s (threads=%d) wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns "
+                "[%.1f .. %.1f] %.2fx\n",
+                contenders[i].name.c_str(), threads, w.median, w.min, w.max,
+                w.median / wall.back().median, c.median, c.min, c.max,
+                c.median / cpu_summary.back().median);
             if (out)
-                out << contenders[i].name << ',' << threads << ',' << cpus << ',' << w.median << ',' << w.min << ','
-                    << w.max << ',' << c.median << ',' << c.min << ',' << c.max << '\n';
+                out << contenders[i].name << ',' << threads << ',' << cpus << ','
+                    << w.median << ',' << w.min << ',' << w.max << ',' << c.median << ','
+                    << c.min << ',' << c.max << '\n';
         }
         futex_rows.push_back({threads, book::measure::summarize(futex_waits_per_k).median,
                               book::measure::summarize(futex_wakes_per_k).median});
@@ -198,9 +244,11 @@ int main(int argc, char** argv) {
 
     std::printf("\n== futex mutex: system calls per 1000 acquisitions (median window)\n");
     for (const auto& row : futex_rows)
-        std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads, row.waits_per_k, row.wakes_per_k);
+        std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads,
+                    row.waits_per_k, row.wakes_per_k);
 
     std::printf("\n== mutual exclusion: %llu lost increments in %llu windows\n",
-                static_cast<unsigned long long>(lost_total), static_cast<unsigned long long>(windows_total));
+                static_cast<unsigned long long>(lost_total),
+                static_cast<unsigned long long>(windows_total));
     return lost_total == 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
-// spinlock.hpp: three spinlocks, from the naive test-and-set to test-and-test-and-set with pause and exponential backoff.
+// spinlock.hpp: three spinlocks, from the naive test-and-set to test-and-test-and-set
+// with pause and exponential backoff.
 #pragma once
 
 #include <atomic>
@@ -54,7 +55,8 @@ private:
 };
 
 /**
- * @brief Test-and-test-and-set: wait by reading, and only try to set the flag when it looked free.
+ * @brief Test-and-test-and-set: wait by reading, and only try to set the flag when it
+ * looked free.
  *
  * Reading keeps a shared copy of the cache line in each waiter's cache, so
  * waiting generates no traffic until the owner's release invalidates the
@@ -67,20 +69,23 @@ private:
  */
 class TtasSpinlock {
 public:
-    /// Spins, reading, until the lock looks free, then tries to take it with one exchange.
+    /// Spins, reading, until the lock looks free, then tries to take it with one
+    /// exchange.
     void lock() noexcept {
         // [ttas-lock]
         for (;;) {
             if (!locked_.exchange(true, std::memory_order_acquire)) return;
             while (locked_.load(std::memory_order_relaxed)) {
-                // spin on a shared copy of the line: no bus traffic while the owner holds it
+                // spin on a shared copy of the line: no bus traffic while the owner holds
+                // it
             }
         }
         // [/ttas-lock]
     }
     /// Takes the lock if it is free; never waits.
     bool try_lock() noexcept {
-        return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire);
+        return !locked_.load(std::memory_order_relaxed) &&
+               !locked_.exchange(true, std::memory_order_acquire);
     }
     /// Releases the lock.
     void unlock() noexcept { locked_.store(false, std::memory_order_release); }
@@ -104,8 +109,9 @@ private:
  */
 class BackoffSpinlock {
 public:
-    /// The longest backoff, in pause instructions: from a few to tens of microseconds, since one `pause`
-    /// takes about ten cycles on older x86 cores and up to about 140 on Intel cores since Skylake.
+    /// The longest backoff, in pause instructions: from a few to tens of microseconds,
+    /// since one `pause` takes about ten cycles on older x86 cores and up to about 140 on
+    /// Intel cores since Skylake.
     static constexpr std::uint32_t max_backoff = 1024;
 
     /// Spins with growing pauses until the lock is taken.
@@ -123,7 +129,8 @@ public:
     }
     /// Takes the lock if it is free; never waits.
     bool try_lock() noexcept {
-        return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire);
+        return !locked_.load(std::memory_order_relaxed) &&
+               !locked_.exchange(true, std::memory_order_acquire);
     }
     /// Releases the lock.
     void unlock() noexcept { locked_.store(false, std::memory_order_release); }

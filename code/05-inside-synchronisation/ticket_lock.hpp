@@ -1,4 +1,5 @@
-// ticket_lock.hpp: a fair spinlock that serves threads in the order they arrived, like the ticket machine at a counter.
+// ticket_lock.hpp: a fair spinlock that serves threads in the order they arrived, like
+// the ticket machine at a counter.
 #pragma once
 
 #include <atomic>
@@ -36,7 +37,8 @@ public:
     /// Draws a ticket and waits until it is served.
     void lock() noexcept {
         // [ticket-lock]
-        const std::uint32_t my_ticket = next_ticket_.fetch_add(1, std::memory_order_relaxed);
+        const std::uint32_t my_ticket =
+            next_ticket_.fetch_add(1, std::memory_order_relaxed);
         int spins = 0;
         while (now_serving_.load(std::memory_order_acquire) != my_ticket) {
             cpu_relax();
@@ -48,9 +50,11 @@ public:
         // [/ticket-lock]
     }
 
-    /// Serves the next ticket. Only the owner writes now_serving, so a plain load and store suffice.
+    /// Serves the next ticket. Only the owner writes now_serving, so a plain load and
+    /// store suffice.
     void unlock() noexcept {
-        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
     }
 
 private:

@@ -1,4 +1,5 @@
-// treiber_stack.hpp: a lock-free (Treiber) stack over a node pool, with or without a tag that defeats the ABA problem.
+// treiber_stack.hpp: a lock-free (Treiber) stack over a node pool, with or without a tag
+// that defeats the ABA problem.
 #pragma once
 
 #include <atomic>
@@ -13,12 +14,15 @@ namespace book::sync {
 
 /// Whether a stack's head carries a modification counter next to the node index.
 enum class AbaGuard {
-    none,  ///< the head is the node index alone: a compare-and-swap cannot tell a recycled node from the old one
-    tag    ///< the head is (index, tag) and every change increments the tag: a stale compare-and-swap fails
+    none,  ///< the head is the node index alone: a compare-and-swap cannot tell a
+           ///< recycled node from the old one
+    tag    ///< the head is (index, tag) and every change increments the tag: a stale
+           ///< compare-and-swap fails
 };
 
 /**
- * @brief A lock-free LIFO list of node indices, linked through an external array of links.
+ * @brief A lock-free LIFO list of node indices, linked through an external array of
+ * links.
  *
  * The head is one 64-bit atomic word: the top node's index plus one in the
  * low 32 bits (0 means empty) and, with AbaGuard::tag, a counter in the high
@@ -39,8 +43,11 @@ public:
     /// What pop_begin() saw: the head word and the link of the node it named.
     struct PopAttempt {
         std::uint64_t seen_head;  ///< the head word read
-        std::uint32_t next;       ///< the link of the top node at that moment (index + 1, 0 for none)
-        std::uint32_t index() const { return static_cast<std::uint32_t>(seen_head) - 1; }  ///< the top node
+        std::uint32_t
+            next;  ///< the link of the top node at that moment (index + 1, 0 for none)
+        std::uint32_t index() const {
+            return static_cast<std::uint32_t>(seen_head) - 1;
+        }  ///< the top node
     };
 
     /// A stack whose node i links through @p links[i]; the array must outlive the stack.
@@ -48,29 +55,36 @@ public:
 
     /// Pushes node @p index, which the caller owns (no list holds it).
     void push(std::uint32_t index) {
-        if (index >= links_.size()) throw std::out_of_range("IndexStack::push: no such node");
+        if (index >= links_.size())
+            throw std::out_of_range("IndexStack::push: no such node");
         // [push]
         std::uint64_t head = head_.load(std::memory_order_relaxed);
         do {
             links_[index].store(node_of(head), std::memory_order_relaxed);
-        } while (!head_.compare_exchange_weak(head, make_head(index + 1, head), std::memory_order_release,
+        } while (!head_.compare_exchange_weak(head, make_head(index + 1, head),
+                                              std::memory_order_release,
                                               std::memory_order_relaxed));
         // [/push]
     }
 
-    /// Step 1 of pop: reads the head and the top node's link; empty when the stack is empty.
+    /// Step 1 of pop: reads the head and the top node's link; empty when the stack is
+    /// empty.
     std::optional<PopAttempt> pop_begin() const {
         const std::uint64_t head = head_.load(std::memory_order_acquire);
         if (node_of(head) == 0) return std::nullopt;
-        // The node may be popped and recycled by another thread right now: the link read here can be stale.
-        return PopAttempt{head, links_[node_of(head) - 1].load(std::memory_order_relaxed)};
+        // The node may be popped and recycled by another thread right now: the link read
+        // here can be stale.
+        return PopAttempt{head,
+                          links_[node_of(head) - 1].load(std::memory_order_relaxed)};
     }
 
-    /// Step 2 of pop: makes the link the new head if the head still equals what step 1 saw.
+    /// Step 2 of pop: makes the link the new head if the head still equals what step 1
+    /// saw.
     bool pop_commit(const PopAttempt& attempt) {
         std::uint64_t expected = attempt.seen_head;
-        return head_.compare_exchange_strong(expected, make_head(attempt.next, attempt.seen_head),
-                                             std::memory_order_acquire, std::memory_order_relaxed);
+        return head_.compare_exchange_strong(
+            expected, make_head(attempt.next, attempt.seen_head),
+            std::memory_order_acquire, std::memory_order_relaxed);
     }
 
     /// Pops the top node, which the caller then owns; empty when the stack is empty.
@@ -86,10 +100,13 @@ public:
     }
 
     /// The tag of the head word (always 0 with AbaGuard::none).
-    std::uint32_t tag() const { return static_cast<std::uint32_t>(head_.load(std::memory_order_acquire) >> 32); }
+    std::uint32_t tag() const {
+        return static_cast<std::uint32_t>(head_.load(std::memory_order_acquire) >> 32);
+    }
 
-    /// The nodes from the top down, following links; stops after links.size() steps (a corrupted list can cycle).
-    /// Only meaningful while no other thread changes the stack.
+    /// The nodes from the top down, following links; stops after links.size() steps (a
+    /// corrupted list can cycle). Only meaningful while no other thread changes the
+    /// stack.
     std::vector<std::uint32_t> snapshot() const {
         std::vector<std::uint32_t> nodes;
         std::uint32_t at = node_of(head_.load(std::memory_order_acquire));
@@ -101,7 +118,9 @@ public:
     }
 
 private:
-    static std::uint32_t node_of(std::uint64_t head) { return static_cast<std::uint32_t>(head); }
+    static std::uint32_t node_of(std::uint64_t head) {
+        return static_cast<std::uint32_t>(head);
+    }
     // [make-head]
     static std::uint64_t make_head(std::uint32_t node, std::uint64_t old_head) {
         if constexpr (Guard == AbaGuard::tag) {
@@ -119,7 +138,8 @@ private:
 };
 
 /**
- * @brief A lock-free stack of values with a fixed capacity (Treiber, 1986), its nodes recycled from a pool.
+ * @brief A lock-free stack of values with a fixed capacity (Treiber, 1986), its nodes
+ * recycled from a pool.
  *
  * Memory reclamation, the hard part of lock-free structures, is solved here
  * the simple way: nodes are never freed while the stack exists. A popped
@@ -141,11 +161,13 @@ private:
 template <class T, AbaGuard Guard = AbaGuard::tag>
 class TreiberStack {
 public:
-    /// The largest capacity (indices and "none" must fit in 32 bits; the limit keeps the pool sane).
+    /// The largest capacity (indices and "none" must fit in 32 bits; the limit keeps the
+    /// pool sane).
     static constexpr std::uint32_t max_capacity = 1u << 24;
 
     /// A stack that holds at most @p capacity values.
-    explicit TreiberStack(std::uint32_t capacity) : links_(check(capacity)), values_(capacity), items_(links_), free_(links_) {
+    explicit TreiberStack(std::uint32_t capacity)
+        : links_(check(capacity)), values_(capacity), items_(links_), free_(links_) {
         for (std::uint32_t i = capacity; i-- > 0;) free_.push(i);
     }
     TreiberStack(const TreiberStack&) = delete;
@@ -164,7 +186,8 @@ public:
     std::optional<T> pop() {
         const auto node = items_.pop();
         if (!node) return std::nullopt;
-        std::optional<T> value(std::move(values_[*node]));  // ours since the compare-and-swap succeeded
+        std::optional<T> value(
+            std::move(values_[*node]));  // ours since the compare-and-swap succeeded
         free_.push(*node);
         return value;
     }
@@ -174,7 +197,8 @@ public:
 
 private:
     static std::uint32_t check(std::uint32_t capacity) {
-        if (capacity == 0 || capacity > max_capacity) throw std::invalid_argument("TreiberStack: capacity out of range");
+        if (capacity == 0 || capacity > max_capacity)
+            throw std::invalid_argument("TreiberStack: capacity out of range");
         return capacity;
     }
 

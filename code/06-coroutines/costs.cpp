@@ -1,4 +1,5 @@
-// Measures, in one interleaved run, a generator's resume/yield against a for loop, a function call and a hand-written iterator, and the cost of creating a coroutine frame.
+// Measures, in one interleaved run, a generator's resume/yield against a for loop, a
+// function call and a hand-written iterator, and the cost of creating a coroutine frame.
 #include "generator.hpp"
 
 #include "cli.hpp"
@@ -162,8 +163,7 @@ int main(int argc, char** argv) {
     book::cli::Parser cli("costs",
                           "Measures generator resume/yield and coroutine creation "
                           "against plain alternatives.");
-    cli.option("elements", elements, 1, 50'000'000,
-               "sequence length consumed per sample")
+    cli.option("elements", elements, 1, 50'000'000, "sequence length consumed per sample")
         .option("creations", creations, 1, 10'000'000, "coroutines created per sample")
         .option("reps", reps, 5, 1000, "measured repetitions (after 2 warm-up rounds)")
         .option("csv", csv, "also write the results to this CSV file");
@@ -231,17 +231,17 @@ int main(int argc, char** argv) {
                     consumed[i].median, consumed[i].min, consumed[i].max,
                     consumed[i].median / consumed[0].median);
     std::printf("== creating, ns per call\n");
-    std::printf("(median [min..max] of %d rounds; x = ratio to the function call)\n", reps);
+    std::printf("(median [min..max] of %d rounds; x = ratio to the function call)\n",
+                reps);
     for (std::size_t i = 0; i < create.size(); ++i)
         std::printf("%-30s %8.2f ns [%.2f..%.2f]  x%.1f\n", create[i].name.c_str(),
                     created[i].median, created[i].min, created[i].max,
                     created[i].median / created[0].median);
     std::printf("== memory\n");
-    std::printf(
-        "heap allocations per coroutine created: %.2f%s\n", frames_allocated,
-        frames_allocated == 0
-            ? " (elided: the frame lives in the caller's stack frame)"
-            : "");
+    std::printf("heap allocations per coroutine created: %.2f%s\n", frames_allocated,
+                frames_allocated == 0
+                    ? " (elided: the frame lives in the caller's stack frame)"
+                    : "");
     if (g_last_size != 0)
         std::printf("size of one frame of one_value(): %zu bytes\n", g_last_size);
     std::printf("the vector holds %zu bytes for %zu values; the generator holds one\n",
@@ -251,9 +251,8 @@ int main(int argc, char** argv) {
         std::ofstream out(csv);
         out << "compiler,group,case,median_ns,min_ns,max_ns\n";
         for (std::size_t i = 0; i < consume.size(); ++i)
-            out << compiler << ",consume," << consume[i].name << ','
-                << consumed[i].median << ',' << consumed[i].min << ','
-                << consumed[i].max << '\n';
+            out << compiler << ",consume," << consume[i].name << ',' << consumed[i].median
+                << ',' << consumed[i].min << ',' << consumed[i].max << '\n';
         for (std::size_t i = 0; i < create.size(); ++i)
             out << compiler << ",create," << create[i].name << ',' << created[i].median
                 << ',' << created[i].min << ',' << created[i].max << '\n';

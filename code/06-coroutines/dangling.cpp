@@ -1,4 +1,5 @@
-// Shows a coroutine parameter that refers to a temporary: the temporary dies before the body reads it, and AddressSanitizer reports the use after free.
+// Shows a coroutine parameter that refers to a temporary: the temporary dies before the
+// body reads it, and AddressSanitizer reports the use after free.
 #include "generator.hpp"
 
 #include "cli.hpp"

@@ -1,4 +1,5 @@
-// generator.hpp: a lazy sequence written as a C++20 coroutine, usable in range-for; no library needed.
+// generator.hpp: a lazy sequence written as a C++20 coroutine, usable in range-for; no
+// library needed.
 #pragma once
 
 #include <coroutine>
@@ -88,8 +89,7 @@ public:
         iterator() = default;
         /// An iterator over the coroutine @p h (already resumed to its first value or
         /// end).
-        explicit iterator(std::coroutine_handle<promise_type> h) noexcept
-            : handle_(h) {}
+        explicit iterator(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
 
         /// The value of the latest co_yield.
         const T& operator*() const { return *handle_.promise().current; }

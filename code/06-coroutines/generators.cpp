@@ -1,4 +1,5 @@
-// Shows a C++20 generator handing control back and forth with its caller, an infinite lazy pipeline, and who owns the coroutine frame.
+// Shows a C++20 generator handing control back and forth with its caller, an infinite
+// lazy pipeline, and who owns the coroutine frame.
 #include "generator.hpp"
 
 #include "cli.hpp"

@@ -1,4 +1,5 @@
-// Shows three coroutine tasks interleaved on one thread by a tiny scheduler: concurrency with no parallelism, as a timeline.
+// Shows three coroutine tasks interleaved on one thread by a tiny scheduler: concurrency
+// with no parallelism, as a timeline.
 #include "scheduler.hpp"
 
 #include "cli.hpp"
@@ -82,8 +83,7 @@ task<> checksum(std::string who, int slices, int work_per_slice) {
     for (int s = 1; s <= slices; ++s) {
         for (int i = 0; i < work_per_slice; ++i)
             h = (h ^ static_cast<std::uint64_t>(i)) * 1099511628211ULL;
-        log(who,
-            "computed slice " + std::to_string(s) + " of " + std::to_string(slices));
+        log(who, "computed slice " + std::to_string(s) + " of " + std::to_string(slices));
         co_await book::coro::yield();
     }
     log(who, "done, hash " + std::to_string(h % 1000));
@@ -114,9 +114,8 @@ int main(int argc, char** argv) {
     scheduler s;
     s.enable_trace();
     s.spawn(downloader("download A", requests, sleep_ms), "download A");
-    s.spawn(
-        downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2),
-        "download B");
+    s.spawn(downloader("download B", requests - (requests > 1 ? 1 : 0), sleep_ms * 3 / 2),
+            "download B");
     s.spawn(checksum("checksum", slices, work), "checksum");
     std::printf("== timeline (time since run() started, task, event)\n");
     g_start = scheduler::clock::now();

@@ -1,4 +1,5 @@
-// scheduler.hpp: a single-threaded scheduler that interleaves coroutine tasks with a ready queue and a timer queue.
+// scheduler.hpp: a single-threaded scheduler that interleaves coroutine tasks with a
+// ready queue and a timer queue.
 #pragma once
 
 #include "task.hpp"
@@ -102,8 +103,8 @@ public:
         if (!t.handle()) throw std::invalid_argument("scheduler::spawn: empty task");
         const std::size_t id = tasks_.size();
         ready_.push_back({t.handle(), id});
-        tasks_.push_back({std::move(t), name.empty() ? "task " + std::to_string(id)
-                                                     : std::move(name)});
+        tasks_.push_back({std::move(t),
+                          name.empty() ? "task " + std::to_string(id) : std::move(name)});
         return id;
     }
 
@@ -198,9 +199,7 @@ private:
         scheduler& s;
         time_point deadline;
         bool await_ready() const { return deadline <= s.now(); }
-        void await_suspend(std::coroutine_handle<> h) {
-            s.wake_at(deadline, s.park(h));
-        }
+        void await_suspend(std::coroutine_handle<> h) { s.wake_at(deadline, s.park(h)); }
         void await_resume() const noexcept {}
     };
     // [/awaiters]

@@ -1,4 +1,5 @@
-// task.hpp: a lazily started coroutine that produces one value and can co_await other tasks, using symmetric transfer.
+// task.hpp: a lazily started coroutine that produces one value and can co_await other
+// tasks, using symmetric transfer.
 #pragma once
 
 #include <coroutine>

@@ -1,4 +1,5 @@
-// Shows tasks awaiting tasks: the order of control transfer, an exception crossing co_await, and how symmetric transfer keeps a deep chain from overflowing the stack.
+// Shows tasks awaiting tasks: the order of control transfer, an exception crossing
+// co_await, and how symmetric transfer keeps a deep chain from overflowing the stack.
 #include "task.hpp"
 
 #include "cli.hpp"
@@ -71,8 +72,7 @@ public:
         std::coroutine_handle<> continuation;
         T value{};
         nested_task get_return_object() {
-            return nested_task{
-                std::coroutine_handle<promise_type>::from_promise(*this)};
+            return nested_task{std::coroutine_handle<promise_type>::from_promise(*this)};
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
         // [nested-final]

@@ -41,13 +41,15 @@ public:
     /// Registers `--name N`, an integer that must lie in [@p min, @p max].
     template <std::integral T>
     Parser& option(std::string name, T& value, T min, T max, std::string help) {
-        options_.push_back({std::move(name), std::move(help), Integer{&value, static_cast<long long>(min),
-                                                                      static_cast<long long>(max), Store<T>}});
+        options_.push_back({std::move(name), std::move(help),
+                            Integer{&value, static_cast<long long>(min),
+                                    static_cast<long long>(max), Store<T>}});
         return *this;
     }
 
     /// Registers `--name X`, a floating-point number that must lie in [@p min, @p max].
-    Parser& option(std::string name, double& value, double min, double max, std::string help) {
+    Parser& option(std::string name, double& value, double min, double max,
+                   std::string help) {
         options_.push_back({std::move(name), std::move(help), Real{&value, min, max}});
         return *this;
     }
@@ -72,7 +74,8 @@ public:
                 std::fputs(usage().c_str(), stdout);
                 std::exit(0);
             }
-            if (!arg.starts_with("--")) fail("unexpected argument '" + std::string(arg) + "'");
+            if (!arg.starts_with("--"))
+                fail("unexpected argument '" + std::string(arg) + "'");
             arg.remove_prefix(2);
             std::string_view name = arg;
             std::string_view value;
@@ -100,10 +103,14 @@ public:
     /// The usage text: one line of synopsis, the summary, then one line per option.
     std::string usage() const {
         std::string text = "usage: " + program_;
-        for (const auto& o : options_) text += " [--" + o.name + (std::holds_alternative<Flag>(o.kind) ? "]" : " " + metavar(o) + "]");
+        for (const auto& o : options_)
+            text += " [--" + o.name +
+                    (std::holds_alternative<Flag>(o.kind) ? "]" : " " + metavar(o) + "]");
         text += "\n" + summary_ + "\n";
         for (const auto& o : options_) {
-            std::string left = "  --" + o.name + (std::holds_alternative<Flag>(o.kind) ? "" : " " + metavar(o));
+            std::string left =
+                "  --" + o.name +
+                (std::holds_alternative<Flag>(o.kind) ? "" : " " + metavar(o));
             if (left.size() < 24) left.resize(24, ' ');
             text += left + " " + o.help + range(o) + "\n";
         }
@@ -112,15 +119,32 @@ public:
 
 private:
     template <class T>
-    static void Store(void* target, long long v) { *static_cast<T*>(target) = static_cast<T>(v); }
-    struct Integer { void* target; long long min, max; void (*store)(void*, long long); };
-    struct Real { double* target; double min, max; };
-    struct Text { std::string* target; };
-    struct Flag { bool* target; };
-    struct Option { std::string name, help; std::variant<Integer, Real, Text, Flag> kind; };
+    static void Store(void* target, long long v) {
+        *static_cast<T*>(target) = static_cast<T>(v);
+    }
+    struct Integer {
+        void* target;
+        long long min, max;
+        void (*store)(void*, long long);
+    };
+    struct Real {
+        double* target;
+        double min, max;
+    };
+    struct Text {
+        std::string* target;
+    };
+    struct Flag {
+        bool* target;
+    };
+    struct Option {
+        std::string name, help;
+        std::variant<Integer, Real, Text, Flag> kind;
+    };
 
     Option* find(std::string_view name) {
-        for (auto& o : options_) if (o.name == name) return &o;
+        for (auto& o : options_)
+            if (o.name == name) return &o;
         return nullptr;
     }
 
@@ -130,8 +154,10 @@ private:
     }
 
     static std::string range(const Option& o) {
-        if (auto* n = std::get_if<Integer>(&o.kind)) return " (" + std::to_string(n->min) + ".." + std::to_string(n->max) + ")";
-        if (auto* r = std::get_if<Real>(&o.kind)) return " (" + compact(r->min) + ".." + compact(r->max) + ")";
+        if (auto* n = std::get_if<Integer>(&o.kind))
+            return " (" + std::to_string(n->min) + ".." + std::to_string(n->max) + ")";
+        if (auto* r = std::get_if<Real>(&o.kind))
+            return " (" + compact(r->min) + ".." + compact(r->max) + ")";
         return "";
     }
 
@@ -145,15 +171,23 @@ private:
         const std::string what = "option '--" + o.name + "'";
         if (auto* n = std::get_if<Integer>(&o.kind)) {
             long long v = 0;
-            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-            if (ec != std::errc{} || end != value.data() + value.size()) fail(what + " expects a whole number, got '" + std::string(value) + "'");
-            if (v < n->min || v > n->max) fail(what + " must be between " + std::to_string(n->min) + " and " + std::to_string(n->max) + ", got " + std::to_string(v));
+            auto [end, ec] =
+                std::from_chars(value.data(), value.data() + value.size(), v);
+            if (ec != std::errc{} || end != value.data() + value.size())
+                fail(what + " expects a whole number, got '" + std::string(value) + "'");
+            if (v < n->min || v > n->max)
+                fail(what + " must be between " + std::to_string(n->min) + " and " +
+                     std::to_string(n->max) + ", got " + std::to_string(v));
             n->store(n->target, v);
         } else if (auto* r = std::get_if<Real>(&o.kind)) {
             double v = 0;
-            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-            if (ec != std::errc{} || end != value.data() + value.size()) fail(what + " expects a number, got '" + std::string(value) + "'");
-            if (!(v >= r->min && v <= r->max)) fail(what + " must be between " + compact(r->min) + " and " + compact(r->max));
+            auto [end, ec] =
+                std::from_chars(value.data(), value.data() + value.size(), v);
+            if (ec != std::errc{} || end != value.data() + value.size())
+                fail(what + " expects a number, got '" + std::string(value) + "'");
+            if (!(v >= r->min && v <= r->max))
+                fail(what + " must be between " + compact(r->min) + " and " +
+                     compact(r->max));
             *r->target = v;
         } else if (auto* t = std::get_if<Text>(&o.kind)) {
             if (value.empty()) fail(what + " needs a non-empty value");
@@ -162,7 +196,8 @@ private:
     }
 
     [[noreturn]] void fail(const std::string& why) const {
-        std::fprintf(stderr, "%s: %s\n%s", program_.c_str(), why.c_str(), usage().c_str());
+        std::fprintf(stderr, "%s: %s\n%s", program_.c_str(), why.c_str(),
+                     usage().c_str());
         std::exit(2);
     }
 

@@ -1,4 +1,5 @@
-// measure.hpp: repeated, interleaved timing with median, min and max, as every measurement in the book is taken.
+// measure.hpp: repeated, interleaved timing with median, min and max, as every
+// measurement in the book is taken.
 #pragma once
 
 #include <algorithm>
@@ -39,7 +40,8 @@ inline Summary summarize(std::vector<double> samples) {
     if (samples.empty()) throw std::invalid_argument("summarize: no samples");
     std::sort(samples.begin(), samples.end());
     const std::size_t n = samples.size();
-    const double median = n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+    const double median =
+        n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
     return {median, samples.front(), samples.back(), n};
 }
 
@@ -50,8 +52,8 @@ inline Summary summarize(std::vector<double> samples) {
  * returns the value to record, usually nanoseconds per operation.
  */
 struct Contender {
-    std::string name;               ///< shown in tables and CSV files
-    std::function<double()> sample; ///< one measured sample
+    std::string name;                ///< shown in tables and CSV files
+    std::function<double()> sample;  ///< one measured sample
 };
 
 /**
@@ -69,25 +71,32 @@ struct Contender {
  *
  * @return one Summary per contender, in the order given.
  */
-inline std::vector<Summary> interleaved(const std::vector<Contender>& contenders, int warmup, int reps) {
+inline std::vector<Summary> interleaved(const std::vector<Contender>& contenders,
+                                        int warmup, int reps) {
     if (reps < 1) throw std::invalid_argument("interleaved: reps must be at least 1");
     std::vector<std::vector<double>> samples(contenders.size());
     for (int w = 0; w < warmup; ++w)
         for (const auto& c : contenders) (void)c.sample();
     for (int r = 0; r < reps; ++r)
-        for (std::size_t i = 0; i < contenders.size(); ++i) samples[i].push_back(contenders[i].sample());
+        for (std::size_t i = 0; i < contenders.size(); ++i)
+            samples[i].push_back(contenders[i].sample());
     std::vector<Summary> out;
     for (auto& s : samples) out.push_back(summarize(std::move(s)));
     return out;
 }
 
-/// Formats a duration given in nanoseconds with a unit that keeps 3-4 significant digits (ns, us, ms, s).
+/// Formats a duration given in nanoseconds with a unit that keeps 3-4 significant digits
+/// (ns, us, ms, s).
 inline std::string format_ns(double ns) {
     char buf[32];
-    if (ns < 1e3) std::snprintf(buf, sizeof buf, "%.1f ns", ns);
-    else if (ns < 1e6) std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
-    else if (ns < 1e9) std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
-    else std::snprintf(buf, sizeof buf, "%.2f s", ns / 1e9);
+    if (ns < 1e3)
+        std::snprintf(buf, sizeof buf, "%.1f ns", ns);
+    else if (ns < 1e6)
+        std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
+    else if (ns < 1e9)
+        std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f s", ns / 1e9);
     return buf;
 }
 

@@ -1,4 +1,5 @@
-// Unit tests of process_tools.hpp: descriptors, pipes, fork_child, wait_for, spawn and PageBuffer.
+// Unit tests of process_tools.hpp: descriptors, pipes, fork_child, wait_for, spawn and
+// PageBuffer.
 #include <doctest/doctest.h>
 
 #include <cerrno>
@@ -15,13 +16,10 @@ namespace bp = book::processes;
 
 namespace {
 // True when @p fd is an open descriptor of this process.
-bool is_open_descriptor(int fd) {
-    return ::fcntl(fd, F_GETFD) != -1;
-}
+bool is_open_descriptor(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 }  // namespace
 
-TEST_CASE(
-    "a FileDescriptor closes its descriptor when destroyed and can hand it over") {
+TEST_CASE("a FileDescriptor closes its descriptor when destroyed and can hand it over") {
     int raw = -1;
     {
         auto pipe = bp::Pipe::create();
@@ -83,8 +81,7 @@ TEST_CASE("wait_for reports how a child ended") {
         CHECK(status.describe().find("killed by signal 9") == 0);
     }
     SUBCASE("an exception escaping the child's body") {
-        pid_t child =
-            bp::fork_child([]() -> int { throw std::runtime_error("boom"); });
+        pid_t child = bp::fork_child([]() -> int { throw std::runtime_error("boom"); });
         CHECK(bp::wait_for(child).status.code == 125);
     }
 }
@@ -116,8 +113,7 @@ TEST_CASE(
     buffer.write_pages(buffer.pages());
     const std::size_t n = buffer.pages();
 
-    const long baseline =
-        bp::wait_for(bp::fork_child([] { return 0; })).minor_faults;
+    const long baseline = bp::wait_for(bp::fork_child([] { return 0; })).minor_faults;
     const long reading = bp::wait_for(bp::fork_child([&] {
                              return buffer.read_pages(n) == n ? 0 : 1;
                          })).minor_faults;
@@ -146,8 +142,7 @@ TEST_CASE("spawn starts a program and wait_for returns its exit code") {
     CHECK(bp::wait_for(bp::spawn({"/bin/sh", "-c", "exit 3"})).status.code == 3);
 }
 
-TEST_CASE(
-    "spawn fails loudly for a program that does not exist or an empty command") {
+TEST_CASE("spawn fails loudly for a program that does not exist or an empty command") {
     CHECK_THROWS_AS(bp::spawn({"/nonexistent/program"}), std::system_error);
     CHECK_THROWS_AS(bp::spawn({}), std::invalid_argument);
 }

@@ -20,7 +20,8 @@ TEST_CASE("the allowed CPUs are a non-empty, increasing list of valid CPU number
     CHECK(allowed_cpu_count() == cpus.size());
 }
 
-TEST_CASE("a guard narrows the calling thread to the CPUs it names and restores the old set") {
+TEST_CASE(
+    "a guard narrows the calling thread to the CPUs it names and restores the old set") {
     const auto before = allowed_cpus();
     REQUIRE_FALSE(before.empty());
     {
@@ -30,7 +31,9 @@ TEST_CASE("a guard narrows the calling thread to the CPUs it names and restores 
     CHECK(allowed_cpus() == before);
 }
 
-TEST_CASE("threads created inside a guard inherit the narrowed set, and keep it after the guard ends") {
+TEST_CASE(
+    "threads created inside a guard inherit the narrowed set, and keep it after the "
+    "guard ends") {
     const auto before = allowed_cpus();
     REQUIRE_FALSE(before.empty());
     std::vector<int> seen_by_child;
@@ -59,7 +62,8 @@ TEST_CASE("a guard refuses an empty list and CPUs outside the allowed set") {
     const auto before = allowed_cpus();
     {
         AffinityGuard one({before.front()});
-        if (before.size() > 1) CHECK_THROWS_AS(AffinityGuard({before.back()}), std::invalid_argument);
+        if (before.size() > 1)
+            CHECK_THROWS_AS(AffinityGuard({before.back()}), std::invalid_argument);
     }
     CHECK(allowed_cpus() == before);
 }

@@ -1,4 +1,5 @@
-// Tests of thread_usage.hpp: per-thread CPU time and context-switch counters, and the CPU-time spinner.
+// Tests of thread_usage.hpp: per-thread CPU time and context-switch counters, and the
+// CPU-time spinner.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -43,8 +44,8 @@ TEST_CASE("spinning for a CPU budget uses at least that much of the thread's CPU
 }
 
 TEST_CASE("a sample measures the calling thread, not the process") {
-    // The main thread burns a budget first; a fresh thread's own CPU clock starts near zero, so
-    // its first sample is far below what the main thread has already used.
+    // The main thread burns a budget first; a fresh thread's own CPU clock starts near
+    // zero, so its first sample is far below what the main thread has already used.
     (void)spin_for_cpu_time(200ms);
     const auto main_cpu = ThreadUsage::now().cpu;
     REQUIRE(main_cpu >= 200ms);

@@ -1,4 +1,5 @@
-// Tests of affinity.hpp: reading the affinity mask, confining a thread and the threads it starts, restoring.
+// Tests of affinity.hpp: reading the affinity mask, confining a thread and the threads it
+// starts, restoring.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,20 +10,24 @@
 
 using namespace book::cvp;
 
-TEST_CASE("the affinity mask is sorted, not empty, and contains the CPU the thread is on") {
+TEST_CASE(
+    "the affinity mask is sorted, not empty, and contains the CPU the thread is on") {
     const auto cpus = allowed_cpus();
     REQUIRE_FALSE(cpus.empty());
     CHECK(std::is_sorted(cpus.begin(), cpus.end()));
     CHECK(std::find(cpus.begin(), cpus.end(), current_cpu()) != cpus.end());
 }
 
-TEST_CASE("a confined thread runs only on its CPU, threads it starts inherit that, and the mask is restored") {
+TEST_CASE(
+    "a confined thread runs only on its CPU, threads it starts inherit that, and the "
+    "mask is restored") {
     const auto before = allowed_cpus();
     const int chosen = before.back();
     {
         ScopedAffinity confine({chosen});
         CHECK(allowed_cpus() == std::vector<int>{chosen});
-        CHECK(current_cpu() == chosen);  // sched_setaffinity moves the calling thread before it returns
+        CHECK(current_cpu() ==
+              chosen);  // sched_setaffinity moves the calling thread before it returns
         std::vector<int> seen_by_child;
         int cpu_of_child = -1;
         std::jthread child([&] {

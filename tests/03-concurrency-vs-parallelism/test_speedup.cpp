@@ -1,4 +1,5 @@
-// Tests of speedup.hpp and work.hpp: the laws, the measured ratios, the thread counts, and how work is split.
+// Tests of speedup.hpp and work.hpp: the laws, the measured ratios, the thread counts,
+// and how work is split.
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -9,7 +10,8 @@
 
 using namespace book::cvp;
 
-TEST_CASE("Amdahl's law: no serial part scales perfectly, an all-serial program not at all") {
+TEST_CASE(
+    "Amdahl's law: no serial part scales perfectly, an all-serial program not at all") {
     CHECK(amdahl_speedup(0.0, 8) == doctest::Approx(8));
     CHECK(amdahl_speedup(1.0, 8) == doctest::Approx(1));
     CHECK(amdahl_speedup(0.1, 4) == doctest::Approx(1 / (0.1 + 0.9 / 4)));
@@ -32,12 +34,15 @@ TEST_CASE("Gustafson's law: scaled speedup is p - s(p - 1)") {
     CHECK(gustafson_speedup(0.1, 4) == doctest::Approx(3.7));
 }
 
-TEST_CASE("Gustafson's prediction equals the one-thread time of the scaled problem over its parallel time") {
+TEST_CASE(
+    "Gustafson's prediction equals the one-thread time of the scaled problem over its "
+    "parallel time") {
     // serial part 10 time units, 30 units of parallel work per processor, p processors.
     for (int p = 1; p <= 16; ++p) {
         const double parallel_time = 10 + 30, one_thread_time = 10 + 30.0 * p;
         const double s = serial_fraction(10, parallel_time);
-        CHECK(gustafson_speedup(s, p) == doctest::Approx(speedup(one_thread_time, parallel_time)));
+        CHECK(gustafson_speedup(s, p) ==
+              doctest::Approx(speedup(one_thread_time, parallel_time)));
     }
 }
 
@@ -58,12 +63,15 @@ TEST_CASE("the thread counts cover 1..CPUs and go beyond the CPUs") {
     CHECK(thread_counts(1, 64) == std::vector<int>{1, 2});
     CHECK(thread_counts(2, 64) == std::vector<int>{1, 2, 3, 4});
     CHECK(thread_counts(4, 64) == std::vector<int>{1, 2, 3, 4, 5, 8});
-    CHECK(thread_counts(64, 256) == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 16, 32, 64, 65, 128});
+    CHECK(thread_counts(64, 256) ==
+          std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 16, 32, 64, 65, 128});
     CHECK(thread_counts(64, 10) == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
     CHECK_THROWS_AS(thread_counts(0, 4), std::invalid_argument);
 }
 
-TEST_CASE("split_range gives every item to exactly one part, and parts differ by at most one item") {
+TEST_CASE(
+    "split_range gives every item to exactly one part, and parts differ by at most one "
+    "item") {
     for (std::size_t total : {0u, 1u, 7u, 100u, 481u}) {
         for (std::size_t parts = 1; parts <= 9; ++parts) {
             std::vector<int> owner(total, 0);

@@ -1,4 +1,5 @@
-// Tests of trace.hpp: samples to stretches, overlap counting, the recorder, and the Chrome trace writer.
+// Tests of trace.hpp: samples to stretches, overlap counting, the recorder, and the
+// Chrome trace writer.
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -14,7 +15,8 @@ using namespace book::cvp;
 
 namespace {
 
-// A strict JSON syntax checker (RFC 8259), enough to tell a valid trace file from an invalid one.
+// A strict JSON syntax checker (RFC 8259), enough to tell a valid trace file from an
+// invalid one.
 class JsonChecker {
 public:
     explicit JsonChecker(std::string text) : s_(std::move(text)) {}
@@ -37,7 +39,9 @@ private:
         ++i_;
     }
     void skip() {
-        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+        while (i_ < s_.size() &&
+               (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r'))
+            ++i_;
     }
     void literal(const char* word) {
         for (const char* p = word; *p != '\0'; ++p) expect(*p);
@@ -54,7 +58,8 @@ private:
                 if (e == 'u') {
                     for (int k = 0; k < 4; ++k, ++i_)
                         if (!std::isxdigit(static_cast<unsigned char>(peek()))) bad();
-                } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos || e == '\0') {
+                } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos ||
+                           e == '\0') {
                     bad();
                 }
             }
@@ -67,9 +72,14 @@ private:
     }
     void number() {
         if (peek() == '-') ++i_;
-        if (peek() == '0') ++i_;
-        else digits();
-        if (peek() == '.') { ++i_; digits(); }
+        if (peek() == '0')
+            ++i_;
+        else
+            digits();
+        if (peek() == '.') {
+            ++i_;
+            digits();
+        }
         if (peek() == 'e' || peek() == 'E') {
             ++i_;
             if (peek() == '+' || peek() == '-') ++i_;
@@ -79,28 +89,59 @@ private:
     void value() {
         switch (peek()) {
             case '{':
-                ++i_; skip();
-                if (peek() == '}') { ++i_; return; }
+                ++i_;
+                skip();
+                if (peek() == '}') {
+                    ++i_;
+                    return;
+                }
                 for (;;) {
-                    skip(); string(); skip(); expect(':'); skip(); value(); skip();
-                    if (peek() == ',') { ++i_; continue; }
+                    skip();
+                    string();
+                    skip();
+                    expect(':');
+                    skip();
+                    value();
+                    skip();
+                    if (peek() == ',') {
+                        ++i_;
+                        continue;
+                    }
                     expect('}');
                     return;
                 }
             case '[':
-                ++i_; skip();
-                if (peek() == ']') { ++i_; return; }
+                ++i_;
+                skip();
+                if (peek() == ']') {
+                    ++i_;
+                    return;
+                }
                 for (;;) {
-                    skip(); value(); skip();
-                    if (peek() == ',') { ++i_; continue; }
+                    skip();
+                    value();
+                    skip();
+                    if (peek() == ',') {
+                        ++i_;
+                        continue;
+                    }
                     expect(']');
                     return;
                 }
-            case '"': string(); return;
-            case 't': literal("true"); return;
-            case 'f': literal("false"); return;
-            case 'n': literal("null"); return;
-            default: number();
+            case '"':
+                string();
+                return;
+            case 't':
+                literal("true");
+                return;
+            case 'f':
+                literal("false");
+                return;
+            case 'n':
+                literal("null");
+                return;
+            default:
+                number();
         }
     }
     std::string s_;
@@ -109,7 +150,9 @@ private:
 
 std::size_t occurrences(const std::string& text, const std::string& what) {
     std::size_t n = 0;
-    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+    for (auto pos = text.find(what); pos != std::string::npos;
+         pos = text.find(what, pos + 1))
+        ++n;
     return n;
 }
 
@@ -119,7 +162,9 @@ TEST_CASE("the JSON checker used below accepts valid JSON and rejects invalid JS
     CHECK(JsonChecker(R"({"a":[1,2.5,-3e2,"x\"y",true,null],"b":{}})").valid());
     CHECK_FALSE(JsonChecker(R"({"a":[1,2,]})").valid());
     CHECK_FALSE(JsonChecker(R"({"a":"tab	inside"})").valid());
-    CHECK_FALSE(JsonChecker(R"({"a":1})" "x").valid());
+    CHECK_FALSE(JsonChecker(R"({"a":1})"
+                            "x")
+                    .valid());
 }
 
 TEST_CASE("samples close together on one CPU form a single stretch") {
@@ -163,11 +208,13 @@ TEST_CASE("peak_overlap counts the most intervals that share an instant") {
     CHECK(peak_overlap({{0, 10}, {20, 30}}) == 1);
     CHECK(peak_overlap({{0, 10}, {5, 15}, {8, 9}}) == 3);
     CHECK(peak_overlap({{0, 10}, {10, 20}}) == 1);  // touching is not overlapping
-    CHECK(peak_overlap({{0, 10}, {5, 5}}) == 1);    // an empty interval counts for nothing
+    CHECK(peak_overlap({{0, 10}, {5, 5}}) == 1);  // an empty interval counts for nothing
     CHECK(peak_overlap({{0, 100}, {10, 20}, {30, 40}, {50, 60}}) == 2);
 }
 
-TEST_CASE("the recorder keeps each task's samples in time order, even when tasks run on several threads") {
+TEST_CASE(
+    "the recorder keeps each task's samples in time order, even when tasks run on "
+    "several threads") {
     constexpr std::size_t tasks = 4, per_task = 200;
     TraceRecorder trace(tasks, per_task);
     {
@@ -187,22 +234,26 @@ TEST_CASE("the recorder keeps each task's samples in time order, even when tasks
         }
     }
     const auto stretches = trace.stretches(1'000'000'000);
-    CHECK(stretches.size() >= tasks);  // at least one stretch per task, more if one migrated
+    CHECK(stretches.size() >=
+          tasks);  // at least one stretch per task, more if one migrated
     CHECK_THROWS_AS(TraceRecorder(0, 1), std::invalid_argument);
     CHECK_THROWS_AS(trace.record(tasks), std::out_of_range);
 }
 
 TEST_CASE("the Chrome trace is valid JSON with one named track per task in each run") {
-    const std::vector<Stretch> one = {{0, 0, 0, 1500}, {1, 0, 1500, 3000}, {0, 0, 3000, 4000}};
+    const std::vector<Stretch> one = {
+        {0, 0, 0, 1500}, {1, 0, 1500, 3000}, {0, 0, 3000, 4000}};
     const std::vector<Stretch> all = {{0, 0, 0, 2000}, {1, 1, 0, 2000}};
     std::ostringstream out;
     write_chrome_trace(out, {{"one CPU {0}", 3, one}, {"all CPUs {0-1}", 3, all}});
     const std::string json = out.str();
     CHECK(JsonChecker(json).valid());
-    CHECK(occurrences(json, "\"thread_name\"") == 6);  // three tasks in each of two runs, even task 2 that never ran
+    CHECK(occurrences(json, "\"thread_name\"") ==
+          6);  // three tasks in each of two runs, even task 2 that never ran
     CHECK(occurrences(json, "\"process_name\"") == 2);
     CHECK(occurrences(json, "\"ph\":\"X\"") == one.size() + all.size());
-    CHECK(json.find("\"ts\":1.500,\"dur\":1.500") != std::string::npos);  // nanoseconds written as microseconds
+    CHECK(json.find("\"ts\":1.500,\"dur\":1.500") !=
+          std::string::npos);  // nanoseconds written as microseconds
 }
 
 TEST_CASE("run names with quotes, backslashes and control characters stay valid JSON") {
@@ -213,5 +264,6 @@ TEST_CASE("run names with quotes, backslashes and control characters stay valid 
 
 TEST_CASE("a stretch whose task is outside its run is refused") {
     std::ostringstream out;
-    CHECK_THROWS_AS(write_chrome_trace(out, {{"run", 2, {{2, 0, 0, 10}}}}), std::invalid_argument);
+    CHECK_THROWS_AS(write_chrome_trace(out, {{"run", 2, {{2, 0, 0, 10}}}}),
+                    std::invalid_argument);
 }

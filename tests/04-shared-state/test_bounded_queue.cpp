@@ -1,4 +1,5 @@
-// Tests of bounded_queue.hpp: FIFO order, capacity, close semantics, and no lost items under concurrency.
+// Tests of bounded_queue.hpp: FIFO order, capacity, close semantics, and no lost items
+// under concurrency.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -39,7 +40,8 @@ TEST_CASE("try_push refuses an item when the queue is full") {
 TEST_CASE("try_pop and pop_for return nothing from an empty queue") {
     BoundedQueue<int> q(1);
     CHECK_FALSE(q.try_pop().has_value());
-    CHECK_FALSE(q.pop_for(1ms).has_value());  // a bounded wait that is allowed to time out
+    CHECK_FALSE(
+        q.pop_for(1ms).has_value());  // a bounded wait that is allowed to time out
 }
 
 TEST_CASE("a queue holds move-only items") {
@@ -61,8 +63,9 @@ TEST_CASE("a closed queue drains its items, then reports the end") {
     CHECK(q.pop() == 1);
     CHECK(q.pop() == 2);
     CHECK_FALSE(q.pop().has_value());
-    CHECK_FALSE(q.pop_for(1h).has_value());  // closed: returns at once, however long the timeout
-    q.close();  // twice is harmless
+    CHECK_FALSE(
+        q.pop_for(1h).has_value());  // closed: returns at once, however long the timeout
+    q.close();                       // twice is harmless
 }
 
 TEST_CASE("close wakes every waiting consumer") {
@@ -75,7 +78,8 @@ TEST_CASE("close wakes every waiting consumer") {
                 if (!q.pop().has_value()) ++ended;
             });
         q.close();
-    }  // joined here: a consumer left waiting would hang, and the watchdog would fail the test
+    }  // joined here: a consumer left waiting would hang, and the watchdog would fail the
+       // test
     CHECK(ended.load() == 4);
 }
 
@@ -91,16 +95,20 @@ TEST_CASE("close wakes every producer blocked on a full queue") {
             });
         q.close();
     }
-    CHECK(refused.load() == 3);  // the queue was full until close, so no push could succeed
+    CHECK(refused.load() ==
+          3);  // the queue was full until close, so no push could succeed
     CHECK(q.pop() == 0);
     CHECK_FALSE(q.pop().has_value());
 }
 
-TEST_CASE("many producers and consumers lose no item, keep each producer's order and respect the capacity") {
+TEST_CASE(
+    "many producers and consumers lose no item, keep each producer's order and respect "
+    "the capacity") {
     constexpr int producers = 4, consumers = 3, per_producer = 5000;
     constexpr std::size_t capacity = 3;
     BoundedQueue<std::pair<int, int>> q(capacity);
-    std::vector<std::vector<int>> seen(producers * consumers);  // seen[c * producers + p]: p's items as c got them
+    std::vector<std::vector<int>> seen(
+        producers * consumers);  // seen[c * producers + p]: p's items as c got them
     std::atomic<bool> over_capacity{false}, push_refused{false};
     {
         {
@@ -109,7 +117,8 @@ TEST_CASE("many producers and consumers lose no item, keep each producer's order
                 threads.emplace_back([&, c] {
                     while (auto item = q.pop()) {
                         if (q.size() > capacity) over_capacity = true;
-                        seen[static_cast<std::size_t>(c * producers + item->first)].push_back(item->second);
+                        seen[static_cast<std::size_t>(c * producers + item->first)]
+                            .push_back(item->second);
                     }
                 });
             {
@@ -129,12 +138,16 @@ TEST_CASE("many producers and consumers lose no item, keep each producer's order
             std::vector<int> all;
             for (int c = 0; c < consumers; ++c) {
                 const auto& got = seen[static_cast<std::size_t>(c * producers + p)];
-                CHECK(std::is_sorted(got.begin(), got.end()));  // FIFO per producer, as each consumer saw it
+                CHECK(std::is_sorted(
+                    got.begin(),
+                    got.end()));  // FIFO per producer, as each consumer saw it
                 all.insert(all.end(), got.begin(), got.end());
             }
             std::sort(all.begin(), all.end());
-            REQUIRE(all.size() == static_cast<std::size_t>(per_producer));  // none lost, none duplicated
-            for (int i = 0; i < per_producer; ++i) CHECK(all[static_cast<std::size_t>(i)] == i);
+            REQUIRE(all.size() == static_cast<std::size_t>(
+                                      per_producer));  // none lost, none duplicated
+            for (int i = 0; i < per_producer; ++i)
+                CHECK(all[static_cast<std::size_t>(i)] == i);
         }
     }
 }

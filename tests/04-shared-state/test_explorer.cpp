@@ -1,4 +1,5 @@
-// Tests of explorer.hpp: exact schedule counts and outcomes of the chapter's small programs.
+// Tests of explorer.hpp: exact schedule counts and outcomes of the chapter's small
+// programs.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -15,7 +16,9 @@ std::string counter_of(const State& s) {
     return std::to_string(it == s.shared.end() ? 0 : it->second);
 }
 
-ThreadCode racy_increment() { return {load("counter", "r"), add("r", 1), store("counter", "r")}; }
+ThreadCode racy_increment() {
+    return {load("counter", "r"), add("r", 1), store("counter", "r")};
+}
 
 }  // namespace
 
@@ -27,7 +30,9 @@ TEST_CASE("two racy increments lose an update in 18 of their 20 schedules") {
     CHECK(outcomes["2"].schedules == 2);
 }
 
-TEST_CASE("the only correct schedules of two racy increments run one thread entirely before the other") {
+TEST_CASE(
+    "the only correct schedules of two racy increments run one thread entirely before "
+    "the other") {
     Explorer ex({racy_increment(), racy_increment()});
     std::vector<Schedule> correct;
     ex.for_each_schedule([&](const Schedule& s, const State& st) {
@@ -60,9 +65,11 @@ TEST_CASE("three racy increments can end with every total from 1 to 3") {
 }
 
 TEST_CASE("store buffering never reads two zeros under sequential consistency") {
-    Explorer sb({{store_value("x", 1), load("y", "r")}, {store_value("y", 1), load("x", "r")}});
+    Explorer sb(
+        {{store_value("x", 1), load("y", "r")}, {store_value("y", 1), load("x", "r")}});
     auto outcomes = sb.explore([](const State& s) {
-        return std::to_string(s.registers[0].at("r")) + std::to_string(s.registers[1].at("r"));
+        return std::to_string(s.registers[0].at("r")) +
+               std::to_string(s.registers[1].at("r"));
     });
     CHECK(outcomes.count("00") == 0);
     CHECK(outcomes["01"].schedules == 1);
@@ -97,7 +104,8 @@ TEST_CASE("describe names each step with its thread's letter") {
 
 TEST_CASE("an initial value is where every schedule starts") {
     Explorer ex({{fetch_add("x", 2)}}, {{"x", 40}});
-    auto outcomes = ex.explore([](const State& s) { return std::to_string(s.shared.at("x")); });
+    auto outcomes =
+        ex.explore([](const State& s) { return std::to_string(s.shared.at("x")); });
     CHECK(outcomes.count("42") == 1);
 }
 

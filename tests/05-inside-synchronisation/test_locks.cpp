@@ -1,4 +1,5 @@
-// test_locks.cpp: the chapter's locks exclude each other, honour try_lock, and the futex mutex's fast path stays in user space.
+// test_locks.cpp: the chapter's locks exclude each other, honour try_lock, and the futex
+// mutex's fast path stays in user space.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -14,8 +15,8 @@
 
 using namespace book::sync;
 
-TEST_CASE_TEMPLATE("no increment is lost when many threads take the lock at once", Lock, TasSpinlock, TtasSpinlock,
-                   BackoffSpinlock, FutexMutex, TicketLock) {
+TEST_CASE_TEMPLATE("no increment is lost when many threads take the lock at once", Lock,
+                   TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex, TicketLock) {
     constexpr int threads = 6, per_thread = 5000;
     Lock lock;
     std::uint64_t counter = 0;  // plain: only the lock protects it
@@ -32,8 +33,10 @@ TEST_CASE_TEMPLATE("no increment is lost when many threads take the lock at once
     CHECK(counter == std::uint64_t{threads} * per_thread);
 }
 
-TEST_CASE_TEMPLATE("try_lock fails while another thread holds the lock and succeeds after it is released", Lock,
-                   TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex) {
+TEST_CASE_TEMPLATE(
+    "try_lock fails while another thread holds the lock and succeeds after it is "
+    "released",
+    Lock, TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex) {
     Lock lock;
     lock.lock();
     bool while_held = true;
@@ -69,7 +72,8 @@ TEST_CASE("a thread waiting for a FutexMutex gets it once the owner unlocks") {
     bool got_it = false;
     std::jthread waiter([&] {
         started.store(true);
-        mutex.lock();  // blocks (spinning never: it sleeps in futex_wait) until the owner unlocks
+        mutex.lock();  // blocks (spinning never: it sleeps in futex_wait) until the owner
+                       // unlocks
         got_it = true;
         mutex.unlock();
     });
@@ -84,7 +88,8 @@ TEST_CASE("a thread waiting for a FutexMutex gets it once the owner unlocks") {
 TEST_CASE("futex_wait returns at once when the word no longer holds the expected value") {
     std::atomic<std::uint32_t> word{7};
     const auto before = futex_calls_of_this_thread().waits;
-    futex_wait(word, 3);  // 7 != 3: the kernel refuses to sleep (EAGAIN) and the call returns
+    futex_wait(word,
+               3);  // 7 != 3: the kernel refuses to sleep (EAGAIN) and the call returns
     CHECK(futex_calls_of_this_thread().waits == before + 1);
     CHECK(futex_wake(word, 1) == 0);  // nobody sleeps on the word
 }

@@ -1,4 +1,5 @@
-// test_stack.cpp: the Treiber stack loses and duplicates nothing, and the ABA script replays exactly.
+// test_stack.cpp: the Treiber stack loses and duplicates nothing, and the ABA script
+// replays exactly.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -37,21 +38,25 @@ TEST_CASE("push refuses when every node is in use, and accepts again after a pop
 
 TEST_CASE("a capacity of zero or beyond the limit is refused") {
     CHECK_THROWS_AS(TreiberStack<int>(0), std::invalid_argument);
-    CHECK_THROWS_AS(TreiberStack<int>(TreiberStack<int>::max_capacity + 1), std::invalid_argument);
+    CHECK_THROWS_AS(TreiberStack<int>(TreiberStack<int>::max_capacity + 1),
+                    std::invalid_argument);
 }
 
 TEST_CASE("concurrent pushes and pops lose no item and duplicate none") {
     constexpr int threads = 4, per_thread = 5000;
     TreiberStack<std::uint32_t> stack(threads * per_thread);
     std::vector<std::vector<std::uint32_t>> popped(threads);
-    std::atomic<int> refused{0};  // a full stack here would be a bug (asserting inside a thread would not report it)
+    std::atomic<int> refused{0};  // a full stack here would be a bug (asserting inside a
+                                  // thread would not report it)
     {
         std::vector<std::jthread> pool;
         for (int t = 0; t < threads; ++t)
             pool.emplace_back([&, t] {
                 for (int i = 0; i < per_thread; ++i) {
-                    if (!stack.push(static_cast<std::uint32_t>(t * per_thread + i))) refused.fetch_add(1);
-                    if (auto v = stack.pop()) popped[static_cast<std::size_t>(t)].push_back(*v);
+                    if (!stack.push(static_cast<std::uint32_t>(t * per_thread + i)))
+                        refused.fetch_add(1);
+                    if (auto v = stack.pop())
+                        popped[static_cast<std::size_t>(t)].push_back(*v);
                 }
             });
     }
@@ -64,7 +69,9 @@ TEST_CASE("concurrent pushes and pops lose no item and duplicate none") {
     CHECK(std::ranges::count_if(seen, [](int n) { return n > 1; }) == 0);
 }
 
-TEST_CASE("a tagged pop_commit fails when another pop and push came in between, even if the top node is the same") {
+TEST_CASE(
+    "a tagged pop_commit fails when another pop and push came in between, even if the "
+    "top node is the same") {
     std::vector<std::atomic<std::uint32_t>> links(2);
     IndexStack<AbaGuard::tag> stack(links);
     stack.push(1);
@@ -89,7 +96,8 @@ TEST_CASE("the ABA script corrupts the untagged stack exactly as described") {
         "thread 2:  pop -> B (thread 2 now owns B)",
         "thread 2:  push A (the node is recycled); stack = A C",
         "thread 1:  compare-and-swap(head: expect A, new B) SUCCEEDS",
-        "end:       stack = B C; node B is on the stack AND owned by thread 2: it will be used twice",
+        "end:       stack = B C; node B is on the stack AND owned by thread 2: it will "
+        "be used twice",
     };
     CHECK(out.trace == expected);
     CHECK(out.stale_commit_succeeded);
@@ -97,15 +105,19 @@ TEST_CASE("the ABA script corrupts the untagged stack exactly as described") {
     CHECK(out.final_stack == std::vector<std::string>{"B", "C"});
 }
 
-TEST_CASE("the tagged stack survives the same script: the stale compare-and-swap fails and the retry is correct") {
+TEST_CASE(
+    "the tagged stack survives the same script: the stale compare-and-swap fails and the "
+    "retry is correct") {
     const auto out = run_aba_script<AbaGuard::tag>();
     const std::vector<std::string> expected{
         "start:     stack (top first) = A B C",
-        "thread 1:  pop_begin reads head A/tag 3, next B; paused before its compare-and-swap",
+        "thread 1:  pop_begin reads head A/tag 3, next B; paused before its "
+        "compare-and-swap",
         "thread 2:  pop -> A",
         "thread 2:  pop -> B (thread 2 now owns B)",
         "thread 2:  push A (the node is recycled); stack = A C",
-        "thread 1:  compare-and-swap(head: expect A/tag 3, new B) fails (head is now A/tag 6)",
+        "thread 1:  compare-and-swap(head: expect A/tag 3, new B) fails (head is now "
+        "A/tag 6)",
         "thread 1:  retries: pop -> A",
         "end:       stack = C; consistent",
     };

@@ -1,4 +1,5 @@
-// fault_fixture.cpp: a program that misbehaves on request, to prove that the capture step catches it.
+// fault_fixture.cpp: a program that misbehaves on request, to prove that the capture step
+// catches it.
 #include <csignal>
 #include <cstdio>
 #include <cstring>

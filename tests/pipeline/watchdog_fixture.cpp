@@ -1,4 +1,5 @@
-// watchdog_fixture.cpp: a test that never finishes, to prove that the watchdog ends it with a message.
+// watchdog_fixture.cpp: a test that never finishes, to prove that the watchdog ends it
+// with a message.
 #include <doctest/doctest.h>
 
 #include <condition_variable>

@@ -1,8 +1,10 @@
-// doctest_main.cpp: the main function of every test binary, with a watchdog that turns a hang into a failure.
+// doctest_main.cpp: the main function of every test binary, with a watchdog that turns a
+// hang into a failure.
 //
-// The watchdog waits on a condition variable for the whole run; if the run has not finished after
-// BOOK_WATCHDOG_SECONDS (default 60, multiplied by BOOK_TIMEOUT_SCALE, which the TSan preset sets to
-// 10), it prints which test case was running and ends the process with status 124.
+// The watchdog waits on a condition variable for the whole run; if the run has not
+// finished after BOOK_WATCHDOG_SECONDS (default 60, multiplied by BOOK_TIMEOUT_SCALE,
+// which the TSan preset sets to 10), it prints which test case was running and ends the
+// process with status 124.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -53,15 +55,19 @@ double env_number(const char* name, double fallback) {
 REGISTER_LISTENER("book-current-test", 1, CurrentTestListener);
 
 int main(int argc, char** argv) {
-    const double limit = env_number("BOOK_WATCHDOG_SECONDS", 60) * env_number("BOOK_TIMEOUT_SCALE", 1);
+    const double limit =
+        env_number("BOOK_WATCHDOG_SECONDS", 60) * env_number("BOOK_TIMEOUT_SCALE", 1);
     std::mutex m;
     std::condition_variable cv;
     bool finished = false;
     std::thread watchdog([&] {
         std::unique_lock lock(m);
-        if (!cv.wait_for(lock, std::chrono::duration<double>(limit), [&] { return finished; })) {
+        if (!cv.wait_for(lock, std::chrono::duration<double>(limit),
+                         [&] { return finished; })) {
             std::lock_guard name_lock(current_mutex);
-            std::fprintf(stderr, "WATCHDOG: the tests did not finish within %.0f s; test case running: \"%s\"\n",
+            std::fprintf(stderr,
+                         "WATCHDOG: the tests did not finish within %.0f s; test case "
+                         "running: \"%s\"\n",
                          limit, current_test.c_str());
             std::fflush(stderr);
             std::_Exit(124);

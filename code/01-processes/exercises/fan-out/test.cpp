@@ -1,4 +1,5 @@
-// Tests of the fan-out exercise: the right total, from the requested number of distinct workers, all reaped.
+// Tests of the fan-out exercise: the right total, from the requested number of distinct
+// workers, all reaped.
 #include <doctest/doctest.h>
 
 #include <cerrno>
@@ -60,7 +61,6 @@ TEST_CASE("every worker has been waited for") {
 TEST_CASE("a worker count out of range is refused") {
     const std::vector<long long> numbers{1};
     CHECK_THROWS_AS(parallel_sum(numbers, 0), std::invalid_argument);
-    CHECK_THROWS_AS(
-        parallel_sum(numbers, book::processes::exercises::max_workers + 1),
-        std::invalid_argument);
+    CHECK_THROWS_AS(parallel_sum(numbers, book::processes::exercises::max_workers + 1),
+                    std::invalid_argument);
 }

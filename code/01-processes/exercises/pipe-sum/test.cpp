@@ -1,4 +1,5 @@
-// Tests of the pipe-sum exercise: the sum is right, and it was computed by a child that has been waited for.
+// Tests of the pipe-sum exercise: the sum is right, and it was computed by a child that
+// has been waited for.
 #include <doctest/doctest.h>
 
 #include <cerrno>
@@ -20,9 +21,7 @@ TEST_CASE("the sum comes back from the child unchanged") {
           std::accumulate(numbers.begin(), numbers.end(), 0LL));
 }
 
-TEST_CASE("the sum of no numbers is zero") {
-    CHECK(sum_in_child({}).sum == 0);
-}
+TEST_CASE("the sum of no numbers is zero") { CHECK(sum_in_child({}).sum == 0); }
 
 TEST_CASE("the sum is computed by another process") {
     const std::vector<long long> numbers{1, 2, 3};

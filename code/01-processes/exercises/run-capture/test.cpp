@@ -1,4 +1,5 @@
-// Tests of the run-capture exercise: output and exit code come back, large outputs do not deadlock, errors are loud.
+// Tests of the run-capture exercise: output and exit code come back, large outputs do not
+// deadlock, errors are loud.
 #include <doctest/doctest.h>
 
 #include <csignal>

@@ -1,4 +1,5 @@
-// Tests of the chunked-sum exercise: chunk boundaries, and a sum computed by several threads.
+// Tests of the chunked-sum exercise: chunk boundaries, and a sum computed by several
+// threads.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,7 +13,8 @@
 using book::threads::exercises::chunk_of;
 using book::threads::exercises::chunked_sum;
 
-TEST_CASE("the chunks cover every index once, in order, and differ in size by at most one") {
+TEST_CASE(
+    "the chunks cover every index once, in order, and differ in size by at most one") {
     for (std::size_t size : {0u, 1u, 7u, 10u, 1000u})
         for (std::size_t parts : {1u, 2u, 3u, 4u, 16u}) {
             CAPTURE(size);

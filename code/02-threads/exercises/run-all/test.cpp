@@ -20,21 +20,29 @@ TEST_CASE("results come back in the order of the tasks") {
 }
 
 TEST_CASE("the tasks run at the same time") {
-    // Each task waits for the other's signal, so run one after the other they could never finish;
-    // the wait is bounded so that a wrong solution fails instead of hanging.
+    // Each task waits for the other's signal, so run one after the other they could never
+    // finish; the wait is bounded so that a wrong solution fails instead of hanging.
     std::promise<void> a_ready, b_ready;
     auto a_seen = a_ready.get_future(), b_seen = b_ready.get_future();
-    // (int, not bool: std::vector<bool> packs its elements into shared words, so two threads writing
-    // neighbouring elements would race.)
+    // (int, not bool: std::vector<bool> packs its elements into shared words, so two
+    // threads writing neighbouring elements would race.)
     std::vector<std::function<int()>> tasks = {
-        [&] { a_ready.set_value(); return int(b_seen.wait_for(std::chrono::seconds(30)) == std::future_status::ready); },
-        [&] { b_ready.set_value(); return int(a_seen.wait_for(std::chrono::seconds(30)) == std::future_status::ready); }};
+        [&] {
+            a_ready.set_value();
+            return int(b_seen.wait_for(std::chrono::seconds(30)) ==
+                       std::future_status::ready);
+        },
+        [&] {
+            b_ready.set_value();
+            return int(a_seen.wait_for(std::chrono::seconds(30)) ==
+                       std::future_status::ready);
+        }};
     CHECK(run_all(tasks) == std::vector<int>{1, 1});
 }
 
 TEST_CASE("an exception thrown by a task reaches the caller") {
-    std::vector<std::function<int()>> tasks = {[] { return 1; },
-                                               []() -> int { throw std::runtime_error("task 1 failed"); }};
+    std::vector<std::function<int()>> tasks = {
+        [] { return 1; }, []() -> int { throw std::runtime_error("task 1 failed"); }};
     CHECK_THROWS_WITH_AS(run_all(tasks), "task 1 failed", std::runtime_error);
 }
 
@@ -42,8 +50,14 @@ TEST_CASE("every task runs to its end even when another one throws") {
     std::atomic<int> finished{0};
     std::vector<std::function<int()>> tasks = {
         []() -> int { throw std::logic_error("first"); },
-        [&] { ++finished; return 0; },
-        [&] { ++finished; return 0; }};
+        [&] {
+            ++finished;
+            return 0;
+        },
+        [&] {
+            ++finished;
+            return 0;
+        }};
     CHECK_THROWS_AS(run_all(tasks), std::logic_error);
     CHECK(finished == 2);
 }

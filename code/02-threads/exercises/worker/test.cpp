@@ -1,4 +1,5 @@
-// Tests of the worker exercise: a background thread with a task queue, futures and a stop token.
+// Tests of the worker exercise: a background thread with a task queue, futures and a stop
+// token.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -23,7 +24,7 @@ TEST_CASE("a submitted task runs on the worker's thread and its result comes bac
 
 TEST_CASE("tasks run one at a time, in submission order, all on the same thread") {
     Worker w;
-    std::vector<int> order;                 // touched only by the worker's thread until the last get()
+    std::vector<int> order;  // touched only by the worker's thread until the last get()
     std::vector<std::thread::id> runners;
     std::vector<std::future<void>> done;
     for (int i = 0; i < 50; ++i)
@@ -64,7 +65,8 @@ TEST_CASE("a stop lets the running task finish and abandons the queued ones") {
     auto second = w->submit([] { return 2; });
     REQUIRE(first.valid());
     REQUIRE(second.valid());
-    REQUIRE(started_f.wait_for(60s) == std::future_status::ready);  // the first task is running
+    REQUIRE(started_f.wait_for(60s) ==
+            std::future_status::ready);  // the first task is running
     w->request_stop();
     gate.set_value();  // the first task may finish now; the stop was requested before
     w.reset();         // joins the worker

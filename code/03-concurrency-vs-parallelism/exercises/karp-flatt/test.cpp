@@ -1,4 +1,5 @@
-// Tests of karp_flatt() and diagnose(): recovering a serial fraction from measured speedups.
+// Tests of karp_flatt() and diagnose(): recovering a serial fraction from measured
+// speedups.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -8,7 +9,8 @@
 using namespace book::cvp::exercise;
 
 namespace {
-// Times in units of the one-processor run: a serial part f, a parallel part that divides, and an overhead per processor.
+// Times in units of the one-processor run: a serial part f, a parallel part that divides,
+// and an overhead per processor.
 double speedup_with(double f, double overhead_per_processor, double p) {
     return 1.0 / (f + (1.0 - f) / p + overhead_per_processor * (p - 1));
 }
@@ -23,7 +25,9 @@ TEST_CASE("no speedup at all means everything is serial") {
     CHECK(karp_flatt(1.0, 8.0) == doctest::Approx(1.0));
 }
 
-TEST_CASE("speedups that follow Amdahl's law give back its serial fraction at every processor count") {
+TEST_CASE(
+    "speedups that follow Amdahl's law give back its serial fraction at every processor "
+    "count") {
     for (double f : {0.02, 0.1, 0.3}) {
         for (double p : {2.0, 3.0, 8.0, 64.0}) {
             CAPTURE(f);
@@ -33,9 +37,14 @@ TEST_CASE("speedups that follow Amdahl's law give back its serial fraction at ev
     }
 }
 
-TEST_CASE("a fixed serial part is told apart from an overhead that grows with the processors") {
-    const std::vector<Measured> amdahl_like = {{2, speedup_with(0.1, 0, 2)}, {4, speedup_with(0.1, 0, 4)}, {8, speedup_with(0.1, 0, 8)}};
-    const std::vector<Measured> with_overhead = {{2, speedup_with(0.1, 0.01, 2)}, {4, speedup_with(0.1, 0.01, 4)}, {8, speedup_with(0.1, 0.01, 8)}};
+TEST_CASE(
+    "a fixed serial part is told apart from an overhead that grows with the processors") {
+    const std::vector<Measured> amdahl_like = {{2, speedup_with(0.1, 0, 2)},
+                                               {4, speedup_with(0.1, 0, 4)},
+                                               {8, speedup_with(0.1, 0, 8)}};
+    const std::vector<Measured> with_overhead = {{2, speedup_with(0.1, 0.01, 2)},
+                                                 {4, speedup_with(0.1, 0.01, 4)},
+                                                 {8, speedup_with(0.1, 0.01, 8)}};
     CHECK(diagnose(amdahl_like) == Limit::serial_part);
     CHECK(diagnose(with_overhead) == Limit::growing_overhead);
 }

@@ -1,4 +1,5 @@
-// Tests of processors_needed(): the fewest processors that reach a speedup, by Amdahl's law.
+// Tests of processors_needed(): the fewest processors that reach a speedup, by Amdahl's
+// law.
 #include <doctest/doctest.h>
 
 #include "processors_needed.hpp"
@@ -16,8 +17,10 @@ TEST_CASE("with no serial part, a speedup of N needs N processors") {
     CHECK(processors_needed(0.0, 7.5) == 8);
 }
 
-TEST_CASE("a target that lands exactly on a whole number of processors is not rounded up") {
-    // 1 / (0.1 + 0.9 / 9) = 5 exactly on paper; in floating point (1 - 0.1) / (1 / 5 - 0.1) is a hair above 9.
+TEST_CASE(
+    "a target that lands exactly on a whole number of processors is not rounded up") {
+    // 1 / (0.1 + 0.9 / 9) = 5 exactly on paper; in floating point (1 - 0.1) / (1 / 5 -
+    // 0.1) is a hair above 9.
     CHECK(processors_needed(0.1, 5.0) == 9);
     CHECK(processors_needed(0.25, 2.0) == 3);
 }

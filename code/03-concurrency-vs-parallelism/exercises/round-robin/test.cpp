@@ -19,7 +19,9 @@ void check_times(const std::vector<double>& got, const std::vector<double>& want
 }
 }  // namespace
 
-TEST_CASE("on one CPU, two equal tasks take turns and finish one slice apart, at the very end") {
+TEST_CASE(
+    "on one CPU, two equal tasks take turns and finish one slice apart, at the very "
+    "end") {
     check_times(round_robin({3, 3}, 1, 1), {5, 6});
 }
 
@@ -37,8 +39,9 @@ TEST_CASE("with a CPU per task, every task finishes after its own work: parallel
 }
 
 TEST_CASE("three tasks on two CPUs share them in turn") {
-    // t=0: CPU0 runs task 0, CPU1 task 1. t=1: both back to the queue behind task 2 -> CPU0 task 2, CPU1 task 0.
-    // t=2: task 2 back to the queue, task 0 done -> CPU0 task 1, CPU1 task 2. t=3: both done.
+    // t=0: CPU0 runs task 0, CPU1 task 1. t=1: both back to the queue behind task 2 ->
+    // CPU0 task 2, CPU1 task 0. t=2: task 2 back to the queue, task 0 done -> CPU0 task
+    // 1, CPU1 task 2. t=3: both done.
     check_times(round_robin({2, 2, 2}, 2, 1), {2, 3, 3});
 }
 
@@ -47,7 +50,9 @@ TEST_CASE("a task with no work completes at time zero and takes no turn") {
     CHECK(round_robin({}, 2, 1).empty());
 }
 
-TEST_CASE("the last task finishes no earlier than the total work divided over the CPUs, nor than the longest task") {
+TEST_CASE(
+    "the last task finishes no earlier than the total work divided over the CPUs, nor "
+    "than the longest task") {
     const std::vector<double> work = {5, 1, 7, 3, 3, 2};
     const double total = std::accumulate(work.begin(), work.end(), 0.0);
     for (int cpus = 1; cpus <= 7; ++cpus) {
@@ -58,7 +63,8 @@ TEST_CASE("the last task finishes no earlier than the total work divided over th
         for (std::size_t i = 0; i < work.size(); ++i) CHECK(done[i] >= work[i] - 1e-9);
     }
     const auto on_one = round_robin(work, 1, 0.5);
-    CHECK(*std::max_element(on_one.begin(), on_one.end()) == doctest::Approx(total));  // one CPU is never idle
+    CHECK(*std::max_element(on_one.begin(), on_one.end()) ==
+          doctest::Approx(total));  // one CPU is never idle
 }
 
 TEST_CASE("invalid parameters are refused") {

@@ -1,4 +1,5 @@
-// Tests of the bank-transfer exercise: money is conserved, refusals change nothing, no deadlock.
+// Tests of the bank-transfer exercise: money is conserved, refusals change nothing, no
+// deadlock.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -56,9 +57,14 @@ TEST_CASE("opposite transfers from two threads finish and conserve the total") {
             }
         });
         {
-            std::jthread ab([&] { for (int i = 0; i < 20000; ++i) transfer(a, b, 1); });
-            std::jthread ba([&] { for (int i = 0; i < 20000; ++i) transfer(b, a, 1); });
-        }  // both transfer threads joined: a deadlock would hang here and the watchdog would report it
+            std::jthread ab([&] {
+                for (int i = 0; i < 20000; ++i) transfer(a, b, 1);
+            });
+            std::jthread ba([&] {
+                for (int i = 0; i < 20000; ++i) transfer(b, a, 1);
+            });
+        }  // both transfer threads joined: a deadlock would hang here and the watchdog
+           // would report it
         stop = true;
     }
     CHECK_FALSE(inconsistent.load());

@@ -23,7 +23,9 @@ TEST_CASE("fetch_max leaves a larger value alone and returns it") {
     CHECK(x.load() == 12);
 }
 
-TEST_CASE("concurrent fetch_max calls end at the overall maximum, and exactly one caller saw each record broken") {
+TEST_CASE(
+    "concurrent fetch_max calls end at the overall maximum, and exactly one caller saw "
+    "each record broken") {
     constexpr int threads = 4, per_thread = 10000;
     std::atomic<long> x{-1};
     // Every call that raised the value, as (value before, value after), per thread.
@@ -33,14 +35,17 @@ TEST_CASE("concurrent fetch_max calls end at the overall maximum, and exactly on
         for (int t = 0; t < threads; ++t)
             pool.emplace_back([&, t] {
                 for (int i = 0; i < per_thread; ++i) {
-                    const long mine = static_cast<long>(i) * threads + t;  // every value in 0 .. threads*per_thread-1 once
+                    const long mine = static_cast<long>(i) * threads +
+                                      t;  // every value in 0 .. threads*per_thread-1 once
                     const long before = fetch_max(x, mine);
-                    if (before < mine) raises[static_cast<std::size_t>(t)].emplace_back(before, mine);
+                    if (before < mine)
+                        raises[static_cast<std::size_t>(t)].emplace_back(before, mine);
                 }
             });
     }
     CHECK(x.load() == long{threads} * per_thread - 1);
-    // The raises form one chain -1 -> a -> b -> ... -> maximum: each record was broken by exactly one call.
+    // The raises form one chain -1 -> a -> b -> ... -> maximum: each record was broken by
+    // exactly one call.
     std::vector<std::pair<long, long>> chain;
     for (const auto& mine : raises) chain.insert(chain.end(), mine.begin(), mine.end());
     std::ranges::sort(chain, {}, &std::pair<long, long>::second);

@@ -40,7 +40,8 @@ TEST_CASE("a consumer never takes more permits than were released, and gets ever
     constexpr int items = 2000;
     FutexSemaphore sem(0);
     std::atomic<int> released{0};
-    std::atomic<int> overtaken{0};  // acquisitions that finished before a matching release: must stay 0
+    std::atomic<int> overtaken{
+        0};  // acquisitions that finished before a matching release: must stay 0
     int taken = 0;
     {
         std::jthread consumer([&] {

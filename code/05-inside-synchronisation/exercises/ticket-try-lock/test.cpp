@@ -26,7 +26,8 @@ TEST_CASE("try_lock fails while the lock is held, and leaves no ticket behind") 
     std::thread([&] { got = lock.try_lock(); }).join();
     CHECK_FALSE(got);
     lock.unlock();
-    // Had the failed try_lock drawn a ticket, that ticket would now be served and nobody could lock again.
+    // Had the failed try_lock drawn a ticket, that ticket would now be served and nobody
+    // could lock again.
     bool later = false;
     std::thread([&] {
         later = lock.try_lock();

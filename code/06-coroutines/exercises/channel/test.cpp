@@ -1,4 +1,5 @@
-// Tests of the channel exercise: receivers wait for values, senders wait for room, close wakes everyone.
+// Tests of the channel exercise: receivers wait for values, senders wait for room, close
+// wakes everyone.
 #include <doctest/doctest.h>
 
 #include "channel.hpp"

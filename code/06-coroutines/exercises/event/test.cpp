@@ -1,4 +1,5 @@
-// Tests of the event exercise: waiters suspend until set(), wake in order, and a forgotten waiter is reported.
+// Tests of the event exercise: waiters suspend until set(), wake in order, and a
+// forgotten waiter is reported.
 #include <doctest/doctest.h>
 
 #include "event.hpp"

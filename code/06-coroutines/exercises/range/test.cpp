@@ -1,4 +1,5 @@
-// Tests of the range exercise: values, direction, and an argument check that is not deferred.
+// Tests of the range exercise: values, direction, and an argument check that is not
+// deferred.
 #include <doctest/doctest.h>
 
 #include "range.hpp"

@@ -34,8 +34,8 @@ inline ChildSum sum_in_child(std::span<const long long> numbers) {
     if (pid == 0) {  // the child: it has its own copy of `numbers`, made by fork
         ::close(sum_pipe[0]);
         const long long sum = std::accumulate(numbers.begin(), numbers.end(), 0LL);
-        const bool sent = ::write(sum_pipe[1], &sum, sizeof sum) ==
-                          static_cast<ssize_t>(sizeof sum);
+        const bool sent =
+            ::write(sum_pipe[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
         // a write of 8 bytes to a pipe is atomic: it is all or nothing
         ::_exit(sent ? 0 : 1);
     }

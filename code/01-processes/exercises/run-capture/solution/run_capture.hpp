@@ -50,13 +50,12 @@ inline Captured run_capture(const std::vector<std::string>& argv) {
     ::close(out_pipe[1]);  // only the child's stdout holds the write end now
     if (rc != 0) {
         ::close(out_pipe[0]);
-        throw std::system_error(rc, std::generic_category(),
-                                "posix_spawn " + argv[0]);
+        throw std::system_error(rc, std::generic_category(), "posix_spawn " + argv[0]);
     }
 
     // Read everything before waiting: a child whose output fills the pipe
-    // (64 KiB by default with 4 KiB pages) blocks in write until someone reads, and would never exit if the
-    // parent waited first.
+    // (64 KiB by default with 4 KiB pages) blocks in write until someone reads, and would
+    // never exit if the parent waited first.
     Captured result;
     char buf[4096];
     for (;;) {

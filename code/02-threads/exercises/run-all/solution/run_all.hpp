@@ -1,4 +1,5 @@
-// run_all.hpp: run tasks on threads of their own and bring their results, or their first exception, back to the caller.
+// run_all.hpp: run tasks on threads of their own and bring their results, or their first
+// exception, back to the caller.
 #pragma once
 
 #include <exception>
@@ -8,15 +9,17 @@
 
 namespace book::threads::exercises {
 
-/// Runs every task on a thread of its own, all at the same time, and waits for all of them.
-/// Returns the results in the order of @p tasks. If any task threw, every task still runs to its end,
-/// and then the exception of the lowest-numbered task that threw is rethrown in the caller.
-/// R must be default-constructible (a failed task leaves its slot default-constructed), and not bool:
-/// std::vector<bool> packs elements into shared words, so two threads writing neighbours would race.
+/// Runs every task on a thread of its own, all at the same time, and waits for all of
+/// them. Returns the results in the order of @p tasks. If any task threw, every task
+/// still runs to its end, and then the exception of the lowest-numbered task that threw
+/// is rethrown in the caller. R must be default-constructible (a failed task leaves its
+/// slot default-constructed), and not bool: std::vector<bool> packs elements into shared
+/// words, so two threads writing neighbours would race.
 template <class R>
 std::vector<R> run_all(const std::vector<std::function<R()>>& tasks) {
     std::vector<R> results(tasks.size());
-    std::vector<std::exception_ptr> errors(tasks.size());  // slot i is written only by thread i
+    std::vector<std::exception_ptr> errors(
+        tasks.size());  // slot i is written only by thread i
     {
         std::vector<std::jthread> threads;
         for (std::size_t i = 0; i < tasks.size(); ++i)
@@ -24,7 +27,8 @@ std::vector<R> run_all(const std::vector<std::function<R()>>& tasks) {
                 try {
                     results[i] = tasks[i]();
                 } catch (...) {
-                    errors[i] = std::current_exception();  // an exception must not leave the thread
+                    errors[i] = std::current_exception();  // an exception must not leave
+                                                           // the thread
                 }
             });
     }  // joined: the writes above happen-before the reads below

@@ -1,4 +1,5 @@
-// run_all.hpp: run tasks on threads of their own and bring their results, or their first exception, back to the caller.
+// run_all.hpp: run tasks on threads of their own and bring their results, or their first
+// exception, back to the caller.
 #pragma once
 
 #include <exception>
@@ -8,11 +9,12 @@
 
 namespace book::threads::exercises {
 
-/// Runs every task on a thread of its own, all at the same time, and waits for all of them.
-/// Returns the results in the order of @p tasks. If any task threw, every task still runs to its end,
-/// and then the exception of the lowest-numbered task that threw is rethrown in the caller.
-/// R must be default-constructible (a failed task leaves its slot default-constructed), and not bool:
-/// std::vector<bool> packs elements into shared words, so two threads writing neighbours would race.
+/// Runs every task on a thread of its own, all at the same time, and waits for all of
+/// them. Returns the results in the order of @p tasks. If any task threw, every task
+/// still runs to its end, and then the exception of the lowest-numbered task that threw
+/// is rethrown in the caller. R must be default-constructible (a failed task leaves its
+/// slot default-constructed), and not bool: std::vector<bool> packs elements into shared
+/// words, so two threads writing neighbours would race.
 template <class R>
 std::vector<R> run_all(const std::vector<std::function<R()>>& tasks) {
     std::vector<R> results(tasks.size());
@@ -23,9 +25,9 @@ std::vector<R> run_all(const std::vector<std::function<R()>>& tasks) {
                 try {
                     results[i] = tasks[i]();
                 } catch (...) {
-                    // TODO: the exception is lost here. Keep it (std::current_exception) in a slot
-                    // that only this thread writes, and rethrow the first one in the caller after
-                    // every thread has been joined.
+                    // TODO: the exception is lost here. Keep it (std::current_exception)
+                    // in a slot that only this thread writes, and rethrow the first one
+                    // in the caller after every thread has been joined.
                 }
             });
     }

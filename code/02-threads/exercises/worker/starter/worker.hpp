@@ -1,4 +1,5 @@
-// worker.hpp: one background thread that runs submitted tasks in order and stops on request.
+// worker.hpp: one background thread that runs submitted tasks in order and stops on
+// request.
 #pragma once
 
 #include <condition_variable>
@@ -16,10 +17,10 @@ namespace book::threads::exercises {
 
 /// A thread of its own that runs submitted tasks one at a time, in submission order.
 ///
-/// submit() hands back a std::future for the task's result (or its exception). request_stop(), or
-/// destroying the Worker, lets the task that is running finish and abandons those not yet started:
-/// their futures report std::future_errc::broken_promise. Submitting after request_stop() throws
-/// std::logic_error.
+/// submit() hands back a std::future for the task's result (or its exception).
+/// request_stop(), or destroying the Worker, lets the task that is running finish and
+/// abandons those not yet started: their futures report std::future_errc::broken_promise.
+/// Submitting after request_stop() throws std::logic_error.
 ///
 /// @code
 /// book::threads::exercises::Worker w;
@@ -28,25 +29,30 @@ namespace book::threads::exercises {
 /// @endcode
 class Worker {
 public:
-    // TODO: start the worker's std::jthread here; it runs a loop that takes tasks from the queue.
+    // TODO: start the worker's std::jthread here; it runs a loop that takes tasks from
+    // the queue.
     Worker() = default;
 
     /// Queues @p f to run on the worker's thread; returns the future of its result.
     template <class F>
     auto submit(F f) -> std::future<std::invoke_result_t<F&>> {
-        // TODO: wrap f in a std::packaged_task (held by a std::shared_ptr, since std::function needs a
-        // copyable target), push a job that runs it onto the queue under the mutex, refuse with
-        // std::logic_error once a stop has been requested, wake the worker, return the task's future.
+        // TODO: wrap f in a std::packaged_task (held by a std::shared_ptr, since
+        // std::function needs a copyable target), push a job that runs it onto the queue
+        // under the mutex, refuse with std::logic_error once a stop has been requested,
+        // wake the worker, return the task's future.
         (void)f;
         return {};
     }
 
-    /// Asks the worker to stop after the task it is running, if any; the queued tasks are abandoned.
-    void request_stop() { /* TODO */ }
+    /// Asks the worker to stop after the task it is running, if any; the queued tasks are
+    /// abandoned.
+    void request_stop() { /* TODO */
+    }
 
 private:
-    // TODO: a std::mutex, a std::condition_variable_any (its wait can take a std::stop_token),
-    // a std::deque<std::function<void()>> of jobs, and the std::jthread, declared last.
+    // TODO: a std::mutex, a std::condition_variable_any (its wait can take a
+    // std::stop_token), a std::deque<std::function<void()>> of jobs, and the
+    // std::jthread, declared last.
 };
 
 }  // namespace book::threads::exercises

@@ -1,4 +1,5 @@
-// karp_flatt.hpp: the serial fraction implied by a measured speedup, and what its trend says (reference solution).
+// karp_flatt.hpp: the serial fraction implied by a measured speedup, and what its trend
+// says (reference solution).
 #pragma once
 
 #include <stdexcept>
@@ -19,15 +20,19 @@ struct Measured {
  * Throws std::invalid_argument unless processors > 1 and speedup > 0.
  */
 inline double karp_flatt(double speedup, double processors) {
-    if (!(processors > 1)) throw std::invalid_argument("karp_flatt: needs more than one processor");
-    if (!(speedup > 0)) throw std::invalid_argument("karp_flatt: speedup must be positive");
+    if (!(processors > 1))
+        throw std::invalid_argument("karp_flatt: needs more than one processor");
+    if (!(speedup > 0))
+        throw std::invalid_argument("karp_flatt: speedup must be positive");
     return (1.0 / speedup - 1.0 / processors) / (1.0 - 1.0 / processors);
 }
 
 /// What the Karp-Flatt metric of a series of measurements suggests limits the speedup.
 enum class Limit {
-    serial_part,      ///< e stays (nearly) constant: a fixed serial part, as Amdahl's law assumes
-    growing_overhead  ///< e grows with the processors: overhead that grows with them (coordination, contention)
+    serial_part,      ///< e stays (nearly) constant: a fixed serial part, as Amdahl's law
+                      ///< assumes
+    growing_overhead  ///< e grows with the processors: overhead that grows with them
+                      ///< (coordination, contention)
 };
 
 /**
@@ -37,7 +42,8 @@ enum class Limit {
  * Throws std::invalid_argument when there are fewer than two measurements.
  */
 inline Limit diagnose(const std::vector<Measured>& series, double tolerance = 0.01) {
-    if (series.size() < 2) throw std::invalid_argument("diagnose: needs at least two measurements");
+    if (series.size() < 2)
+        throw std::invalid_argument("diagnose: needs at least two measurements");
     const double first = karp_flatt(series.front().speedup, series.front().processors);
     const double last = karp_flatt(series.back().speedup, series.back().processors);
     return last - first > tolerance ? Limit::growing_overhead : Limit::serial_part;

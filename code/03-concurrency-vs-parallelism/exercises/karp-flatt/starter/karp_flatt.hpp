@@ -1,4 +1,5 @@
-// karp_flatt.hpp: the serial fraction implied by a measured speedup, and what its trend says (exercise starter).
+// karp_flatt.hpp: the serial fraction implied by a measured speedup, and what its trend
+// says (exercise starter).
 #pragma once
 
 #include <stdexcept>
@@ -27,8 +28,10 @@ inline double karp_flatt(double speedup, double processors) {
 
 /// What the Karp-Flatt metric of a series of measurements suggests limits the speedup.
 enum class Limit {
-    serial_part,      ///< e stays (nearly) constant: a fixed serial part, as Amdahl's law assumes
-    growing_overhead  ///< e grows with the processors: overhead that grows with them (coordination, contention)
+    serial_part,      ///< e stays (nearly) constant: a fixed serial part, as Amdahl's law
+                      ///< assumes
+    growing_overhead  ///< e grows with the processors: overhead that grows with them
+                      ///< (coordination, contention)
 };
 
 /**

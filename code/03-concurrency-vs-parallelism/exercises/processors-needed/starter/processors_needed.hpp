@@ -1,4 +1,5 @@
-// processors_needed.hpp: how many processors Amdahl's law says a target speedup needs (exercise starter).
+// processors_needed.hpp: how many processors Amdahl's law says a target speedup needs
+// (exercise starter).
 #pragma once
 
 #include <optional>
@@ -6,7 +7,8 @@
 
 namespace book::cvp::exercise {
 
-/// Amdahl's law: the speedup of a program whose serial fraction is @p f on @p p processors.
+/// Amdahl's law: the speedup of a program whose serial fraction is @p f on @p p
+/// processors.
 inline double amdahl(double f, double p) { return 1.0 / (f + (1.0 - f) / p); }
 
 /**
@@ -17,7 +19,8 @@ inline double amdahl(double f, double p) { return 1.0 / (f + (1.0 - f) / p); }
 inline std::optional<long long> processors_needed(double f, double target) {
     // TODO: validate the arguments; a target of at most 1 needs one processor;
     // solve f + (1 - f) / p <= 1 / target for p, and say when it has no solution.
-    // Beware of rounding: check your answer with amdahl() and correct it by one if needed.
+    // Beware of rounding: check your answer with amdahl() and correct it by one if
+    // needed.
     (void)f;
     (void)target;
     return std::nullopt;

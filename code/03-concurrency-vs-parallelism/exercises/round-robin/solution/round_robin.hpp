@@ -24,11 +24,14 @@ namespace book::cvp::exercise {
  *
  * Throws std::invalid_argument unless cpus >= 1, quantum > 0 and every work >= 0.
  */
-inline std::vector<double> round_robin(const std::vector<double>& work, int cpus, double quantum) {
+inline std::vector<double> round_robin(const std::vector<double>& work, int cpus,
+                                       double quantum) {
     if (cpus < 1) throw std::invalid_argument("round_robin: need at least one CPU");
-    if (!(quantum > 0)) throw std::invalid_argument("round_robin: quantum must be positive");
+    if (!(quantum > 0))
+        throw std::invalid_argument("round_robin: quantum must be positive");
     for (double w : work)
-        if (!(w >= 0)) throw std::invalid_argument("round_robin: work must not be negative");
+        if (!(w >= 0))
+            throw std::invalid_argument("round_robin: work must not be negative");
 
     constexpr std::size_t idle = std::numeric_limits<std::size_t>::max();
     std::vector<double> remaining = work, done(work.size(), 0.0);
@@ -39,27 +42,32 @@ inline std::vector<double> round_robin(const std::vector<double>& work, int cpus
     std::vector<double> slice_end(running.size(), 0.0);
     double now = 0;
 
-    auto dispatch = [&] {  // idle CPUs take tasks from the front of the queue, in CPU order
-        for (std::size_t c = 0; c < running.size() && !queue.empty(); ++c) {
-            if (running[c] != idle) continue;
-            running[c] = queue.front();
-            queue.pop_front();
-            slice_end[c] = now + std::min(quantum, remaining[running[c]]);
-        }
-    };
+    auto dispatch =
+        [&] {  // idle CPUs take tasks from the front of the queue, in CPU order
+            for (std::size_t c = 0; c < running.size() && !queue.empty(); ++c) {
+                if (running[c] != idle) continue;
+                running[c] = queue.front();
+                queue.pop_front();
+                slice_end[c] = now + std::min(quantum, remaining[running[c]]);
+            }
+        };
     dispatch();
     for (;;) {
         double next = std::numeric_limits<double>::infinity();
         for (std::size_t c = 0; c < running.size(); ++c)
             if (running[c] != idle) next = std::min(next, slice_end[c]);
-        if (next == std::numeric_limits<double>::infinity()) break;  // nothing runs and nothing waits
+        if (next == std::numeric_limits<double>::infinity())
+            break;  // nothing runs and nothing waits
         now = next;
-        for (std::size_t c = 0; c < running.size(); ++c) {  // slices that end now, in CPU order
+        for (std::size_t c = 0; c < running.size();
+             ++c) {  // slices that end now, in CPU order
             if (running[c] == idle || slice_end[c] != now) continue;
             const std::size_t t = running[c];
             remaining[t] -= std::min(quantum, remaining[t]);
-            if (remaining[t] <= 0) done[t] = now;
-            else queue.push_back(t);
+            if (remaining[t] <= 0)
+                done[t] = now;
+            else
+                queue.push_back(t);
             running[c] = idle;
         }
         dispatch();

@@ -20,7 +20,8 @@ namespace book::cvp::exercise {
  *
  * Throws std::invalid_argument unless cpus >= 1, quantum > 0 and every work >= 0.
  */
-inline std::vector<double> round_robin(const std::vector<double>& work, int cpus, double quantum) {
+inline std::vector<double> round_robin(const std::vector<double>& work, int cpus,
+                                       double quantum) {
     // TODO: simulate. Keep, for each CPU, the task it runs (or none) and when its
     // slice ends; repeatedly advance time to the earliest slice end.
     (void)cpus;

@@ -1,4 +1,5 @@
-// bank.hpp (solution): move money between two accounts, each guarded by its own mutex, without deadlock.
+// bank.hpp (solution): move money between two accounts, each guarded by its own mutex,
+// without deadlock.
 #pragma once
 
 #include <mutex>
@@ -8,14 +9,15 @@ namespace book::shared::exercise {
 
 /// An account: its balance may be read or written only while `m` is held.
 struct Account {
-    std::mutex m;       ///< guards balance
-    long balance = 0;   ///< in cents
+    std::mutex m;      ///< guards balance
+    long balance = 0;  ///< in cents
 };
 
-/// Moves @p amount from @p from to @p to as one indivisible step: no thread that locks the accounts
-/// ever sees the money in neither or in both. Returns false, changing nothing, when @p from holds
-/// less than @p amount. Throws std::invalid_argument when @p amount is not positive. Safe to call
-/// from many threads at once, in any direction, including from an account to itself.
+/// Moves @p amount from @p from to @p to as one indivisible step: no thread that locks
+/// the accounts ever sees the money in neither or in both. Returns false, changing
+/// nothing, when @p from holds less than @p amount. Throws std::invalid_argument when @p
+/// amount is not positive. Safe to call from many threads at once, in any direction,
+/// including from an account to itself.
 inline bool transfer(Account& from, Account& to, long amount) {
     if (amount <= 0) throw std::invalid_argument("transfer: amount must be positive");
     if (&from == &to) {  // one mutex: lock it once

@@ -1,4 +1,5 @@
-// countdown_latch.hpp (solution): a one-shot latch built from a mutex and a condition variable.
+// countdown_latch.hpp (solution): a one-shot latch built from a mutex and a condition
+// variable.
 #pragma once
 
 #include <condition_variable>
@@ -8,19 +9,23 @@
 
 namespace book::shared::exercise {
 
-/// Like std::latch: opens when count_down() has been called `count` times; wait() blocks until then.
+/// Like std::latch: opens when count_down() has been called `count` times; wait() blocks
+/// until then.
 class CountdownLatch {
 public:
-    /// A latch that opens after @p count calls of count_down() (already open when count is 0).
+    /// A latch that opens after @p count calls of count_down() (already open when count
+    /// is 0).
     explicit CountdownLatch(std::ptrdiff_t count) : count_(count) {
         if (count < 0) throw std::invalid_argument("CountdownLatch: negative count");
     }
 
-    /// Decrements the count; at zero, releases every waiter. Throws std::logic_error below zero.
+    /// Decrements the count; at zero, releases every waiter. Throws std::logic_error
+    /// below zero.
     void count_down() {
         {
             std::lock_guard lock(mutex_);
-            if (count_ == 0) throw std::logic_error("CountdownLatch: count_down on an open latch");
+            if (count_ == 0)
+                throw std::logic_error("CountdownLatch: count_down on an open latch");
             if (--count_ != 0) return;
         }
         opened_.notify_all();  // every waiter, not one: they all wait for the same event

@@ -1,4 +1,5 @@
-// countdown_latch.hpp (exercise): a one-shot latch built from a mutex and a condition variable.
+// countdown_latch.hpp (exercise): a one-shot latch built from a mutex and a condition
+// variable.
 #pragma once
 
 #include <condition_variable>
@@ -8,18 +9,22 @@
 
 namespace book::shared::exercise {
 
-/// Like std::latch: opens when count_down() has been called `count` times; wait() blocks until then.
+/// Like std::latch: opens when count_down() has been called `count` times; wait() blocks
+/// until then.
 class CountdownLatch {
 public:
-    /// A latch that opens after @p count calls of count_down() (already open when count is 0).
+    /// A latch that opens after @p count calls of count_down() (already open when count
+    /// is 0).
     explicit CountdownLatch(std::ptrdiff_t count) : count_(count) {
         if (count < 0) throw std::invalid_argument("CountdownLatch: negative count");
     }
 
-    /// Decrements the count; at zero, releases every waiter. Throws std::logic_error below zero.
+    /// Decrements the count; at zero, releases every waiter. Throws std::logic_error
+    /// below zero.
     void count_down() {
-        // TODO: under the mutex, refuse to go below zero (throw std::logic_error), decrement,
-        // and when the count reaches zero wake the threads blocked in wait() (notify_one or notify_all?).
+        // TODO: under the mutex, refuse to go below zero (throw std::logic_error),
+        // decrement, and when the count reaches zero wake the threads blocked in wait()
+        // (notify_one or notify_all?).
         (void)count_;
     }
 
@@ -31,7 +36,8 @@ public:
 
     /// Blocks until the latch is open.
     void wait() {
-        // TODO: wait on the condition variable until the count is zero (use the predicate form).
+        // TODO: wait on the condition variable until the count is zero (use the predicate
+        // form).
     }
 
 private:

@@ -1,4 +1,5 @@
-// futex_semaphore.hpp: a counting semaphore whose waiters sleep on a futex (exercise starter).
+// futex_semaphore.hpp: a counting semaphore whose waiters sleep on a futex (exercise
+// starter).
 #pragma once
 
 #include <atomic>
@@ -8,7 +9,8 @@
 
 namespace book::sync::exercise {
 
-/// A counting semaphore: acquire() takes a permit, sleeping in the kernel while there is none; release() returns one.
+/// A counting semaphore: acquire() takes a permit, sleeping in the kernel while there is
+/// none; release() returns one.
 class FutexSemaphore {
 public:
     /// A semaphore holding @p permits permits.
@@ -16,7 +18,8 @@ public:
 
     /// Takes a permit if one is available; never sleeps.
     bool try_acquire() noexcept {
-        // TODO: compare-and-swap loop: while permits_ > 0, try to replace it by permits_ - 1.
+        // TODO: compare-and-swap loop: while permits_ > 0, try to replace it by permits_
+        // - 1.
         return false;
     }
 
@@ -26,10 +29,12 @@ public:
         //              futex_wait(permits_, 0); withdraw from waiters_; }
     }
 
-    /// Returns a permit and wakes one sleeper, making the system call only when someone may sleep.
+    /// Returns a permit and wakes one sleeper, making the system call only when someone
+    /// may sleep.
     void release() noexcept {
-        // TODO: add one to permits_, then call futex_wake(permits_, 1) only if waiters_ is not zero.
-        // Think about the order: why must the waiter announce itself before futex_wait checks the word?
+        // TODO: add one to permits_, then call futex_wake(permits_, 1) only if waiters_
+        // is not zero. Think about the order: why must the waiter announce itself before
+        // futex_wait checks the word?
     }
 
 private:

@@ -12,21 +12,27 @@ class TryTicketLock {
 public:
     /// Draws a ticket and waits until it is served.
     void lock() noexcept {
-        const std::uint32_t my_ticket = next_ticket_.fetch_add(1, std::memory_order_relaxed);
-        while (now_serving_.load(std::memory_order_acquire) != my_ticket) std::this_thread::yield();
+        const std::uint32_t my_ticket =
+            next_ticket_.fetch_add(1, std::memory_order_relaxed);
+        while (now_serving_.load(std::memory_order_acquire) != my_ticket)
+            std::this_thread::yield();
     }
 
     /// Serves the next ticket.
     void unlock() noexcept {
-        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
     }
 
-    /// Takes the lock only if it is free and nobody is queued; never waits and never draws a ticket it cannot use.
+    /// Takes the lock only if it is free and nobody is queued; never waits and never
+    /// draws a ticket it cannot use.
     bool try_lock() noexcept {
         const std::uint32_t serving = now_serving_.load(std::memory_order_acquire);
         std::uint32_t next = serving;
-        // Succeeds only if no ticket beyond the one being served was drawn: then ours is served at once.
-        return next_ticket_.compare_exchange_strong(next, serving + 1, std::memory_order_acquire, std::memory_order_relaxed);
+        // Succeeds only if no ticket beyond the one being served was drawn: then ours is
+        // served at once.
+        return next_ticket_.compare_exchange_strong(
+            next, serving + 1, std::memory_order_acquire, std::memory_order_relaxed);
     }
 
 private:

@@ -12,20 +12,25 @@ class TryTicketLock {
 public:
     /// Draws a ticket and waits until it is served.
     void lock() noexcept {
-        const std::uint32_t my_ticket = next_ticket_.fetch_add(1, std::memory_order_relaxed);
-        while (now_serving_.load(std::memory_order_acquire) != my_ticket) std::this_thread::yield();
+        const std::uint32_t my_ticket =
+            next_ticket_.fetch_add(1, std::memory_order_relaxed);
+        while (now_serving_.load(std::memory_order_acquire) != my_ticket)
+            std::this_thread::yield();
     }
 
     /// Serves the next ticket.
     void unlock() noexcept {
-        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        now_serving_.store(now_serving_.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_release);
     }
 
-    /// Takes the lock only if it is free and nobody is queued; never waits and never draws a ticket it cannot use.
+    /// Takes the lock only if it is free and nobody is queued; never waits and never
+    /// draws a ticket it cannot use.
     bool try_lock() noexcept {
-        // TODO: the lock is free with an empty queue exactly when next_ticket == now_serving.
-        // Then draw that ticket, but only if next_ticket has not moved meanwhile (compare-and-swap).
-        // A plain fetch_add here would be wrong: a drawn ticket must be waited for.
+        // TODO: the lock is free with an empty queue exactly when next_ticket ==
+        // now_serving. Then draw that ticket, but only if next_ticket has not moved
+        // meanwhile (compare-and-swap). A plain fetch_add here would be wrong: a drawn
+        // ticket must be waited for.
         return false;
     }
 

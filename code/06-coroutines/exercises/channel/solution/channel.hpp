@@ -1,4 +1,5 @@
-// channel.hpp (solution): a bounded channel through which coroutine tasks on one scheduler pass values.
+// channel.hpp (solution): a bounded channel through which coroutine tasks on one
+// scheduler pass values.
 #pragma once
 
 #include "scheduler.hpp"

@@ -1,4 +1,5 @@
-// event.hpp (solution): a one-shot event that coroutine tasks on a book::coro::scheduler can wait for.
+// event.hpp (solution): a one-shot event that coroutine tasks on a book::coro::scheduler
+// can wait for.
 #pragma once
 
 #include "scheduler.hpp"

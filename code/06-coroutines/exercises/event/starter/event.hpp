@@ -1,4 +1,5 @@
-// event.hpp (starter): a one-shot event that coroutine tasks on a book::coro::scheduler can wait for.
+// event.hpp (starter): a one-shot event that coroutine tasks on a book::coro::scheduler
+// can wait for.
 #pragma once
 
 #include "scheduler.hpp"

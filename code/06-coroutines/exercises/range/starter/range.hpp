@@ -1,4 +1,5 @@
-// range.hpp (starter): a generator of an arithmetic sequence that checks its arguments when it is called.
+// range.hpp (starter): a generator of an arithmetic sequence that checks its arguments
+// when it is called.
 #pragma once
 
 #include "generator.hpp"
