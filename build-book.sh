@@ -11,6 +11,14 @@ packages=(
   python3 python3-sphinx python3-breathe python3-myst-parser furo python3-sphinx-copybutton
   python3-matplotlib doxygen graphviz                   # rendering
   chromium                                              # the rendered book tested in a browser
+  libboost-dev libboost-context-dev                     # Boost.Context and Boost.Asio beside the book's own
+  libuv1-dev liburing-dev                               # the event loop chapter: libuv, io_uring
+  libtbb-dev libomp-14-dev libopenmpi-dev openmpi-bin   # parallelism in practice: TBB, OpenMP, MPI
+  golang-go                                             # goroutines: Debian's Go
+  rustc cargo librust-rayon-dev librust-tokio-dev librust-crossbeam-channel-dev  # Rust, offline crates
+  g++-aarch64-linux-gnu qemu-user                       # the AArch64 build, run under emulation
+  strace libbenchmark-dev clang-format                  # system-call captures, bench/, the code style
+  epubcheck poppler-utils                               # EPUB and PDF editions, checked
 )
 # The browser test runs on Node.js (playwright-core from npm drives the chromium above): Debian's nodejs and
 # npm only where there is no node at all (a newer Node.js already on the machine is kept).
