@@ -87,11 +87,12 @@ endfunction()
 #              [COMPILER "clang 14.0.6" FLAGS -O2 ...]   # the stamp's toolchain, for a non-target command
 #              [CHECK name]                               # use tests/NN-slug/check_<name>.py (default: NAME)
 #              [COSTS file]                               # the run writes a cost file (book-costs/1)
+#              [RUNTIMES node go ...]                     # external runtimes whose versions the stamp names
 #              [EXEMPT address|thread|clang "reason" ...]) # not run under that preset, and says why
 function(book_capture name)
   book_chapter_context()
   cmake_parse_arguments(C "" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;REQUIRES;COMPILER;CHECK;COSTS"
-                        "COMMAND;DEPENDS;DATA;SMALL_ARGS;FLAGS;EXEMPT" ${ARGN})
+                        "COMMAND;DEPENDS;DATA;SMALL_ARGS;FLAGS;EXEMPT;RUNTIMES" ${ARGN})
   if(C_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "book_capture(${name}): unknown arguments ${C_UNPARSED_ARGUMENTS}")
   endif()
@@ -223,17 +224,19 @@ function(book_capture name)
   book_json_string(j_skip "${skip_reason}")
   book_json_string(j_dir "${dir}")
   book_json_string(j_costs "${C_COSTS}")
+  book_json_array(j_runtimes ${C_RUNTIMES})
   set_property(GLOBAL APPEND PROPERTY BOOK_MANIFEST_CAPTURES_${BOOK_CHAPTER}
-    "{\"name\": ${j_name}, \"json\": ${j_json}, \"dir\": ${j_dir}, \"runs\": ${C_RUNS}, \"skipped\": ${j_skip}, \"costs\": ${j_costs}}")
+    "{\"name\": ${j_name}, \"json\": ${j_json}, \"dir\": ${j_dir}, \"runs\": ${C_RUNS}, \"skipped\": ${j_skip}, \"costs\": ${j_costs}, \"runtimes\": ${j_runtimes}}")
 endfunction()
 
 # book_program(NAME SOURCES ... [CAPTURE_ARGS ...] [SMALL_ARGS ...] [RUNS n] [TIMEOUT s] [DATA ...]
 #              [EXPECT_EXIT n] [EXPECT_TEXT re] [SANITIZE address|thread] [LIBS ...] [USES NN-slug ...]
-#              [CHECK name] [COSTS file] [EXEMPT address|thread|clang "reason" ...])
+#              [CHECK name] [COSTS file] [EXEMPT address|thread|clang "reason" ...]
+#              [RUNTIMES name ...])
 function(book_program name)
   book_chapter_context()
   cmake_parse_arguments(P "NO_CAPTURE" "RUNS;TIMEOUT;EXPECT_EXIT;EXPECT_TEXT;SANITIZE;CHECK;COSTS"
-                        "SOURCES;CAPTURE_ARGS;SMALL_ARGS;DATA;LIBS;USES;EXEMPT" ${ARGN})
+                        "SOURCES;CAPTURE_ARGS;SMALL_ARGS;DATA;LIBS;USES;EXEMPT;RUNTIMES" ${ARGN})
   if(P_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "book_program(${name}): unknown arguments ${P_UNPARSED_ARGUMENTS}")
   endif()
@@ -299,9 +302,11 @@ function(book_program name)
         list(APPEND pass ${key} "${P_${key}}")
       endif()
     endforeach()
-    if(P_EXEMPT)
-      list(APPEND pass EXEMPT ${P_EXEMPT})
-    endif()
+    foreach(key EXEMPT RUNTIMES)
+      if(P_${key})
+        list(APPEND pass ${key} ${P_${key}})
+      endif()
+    endforeach()
     book_capture(${name} COMMAND ${target} ${P_CAPTURE_ARGS} DATA ${P_DATA} SMALL_ARGS ${P_SMALL_ARGS} ${pass})
   endif()
 
