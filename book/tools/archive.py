@@ -24,7 +24,7 @@ def add_bytes(tar, name, data):
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mtime = 0
-    info.mode = 0o644
+    info.mode = 0o755 if name.endswith(("/grade", ".sh")) else 0o644  # scripts stay runnable
     info.uid = info.gid = 0
     info.uname = info.gname = ""
     tar.addfile(info, io.BytesIO(data))
@@ -108,13 +108,23 @@ def student_pack(args):
                 if is_solution(rel):
                     continue
                 entries[f"book-code/{rel}"] = read(path)
+    entries["book-code/grade"] = (
+        "#!/bin/sh\n# Grades your exercises: see STUDENT.md.\n"
+        'exec python3 "$(dirname "$0")/book/tools/grade.py" "$@"\n').encode()
     entries["book-code/STUDENT.md"] = (
         "# Student pack\n\n"
         "The book's code with every exercise's starter code and tests, and no solutions.\n\n"
         "    cmake --preset student\n"
         "    cmake --build --preset student\n"
         "    ctest --preset student -L exercise     # fails until you complete the TODOs\n\n"
-        "Run one exercise's tests: ctest --preset student -R 'exercise:01-processes/'\n").encode()
+        "Run one exercise's tests: ctest --preset student -R 'exercise:01-processes/'\n\n"
+        "## Grading\n\n"
+        "    ./grade                                   # every exercise: a table, exit 0 when all solved\n"
+        "    ./grade --exercise 01-processes/pipe-sum  # one exercise\n"
+        "    ./grade --junit results.xml               # also JUnit XML for a grading system\n\n"
+        "An exercise counts as solved when all its test cases pass. A crash or a hang is reported\n"
+        "for that exercise (time limit per exercise: --timeout, default 60 s). The build folder\n"
+        "build-grade/ is kept, so grading again recompiles only what you changed.\n").encode()
     write_tar(args.out, entries)
 
 
