@@ -297,7 +297,9 @@ class BookFigure(SphinxDirective):
             alt = unquote(self.options.get("alt"))
             if not alt:
                 raise BookError(f"figure {name} needs :alt: text that says what it shows")
-            paths = {t: f"{fig['stem']}-{t}.svg" for t in ("light", "dark")}
+            # An EPUB shows the light version only (no theme switching on e-readers).
+            themes = ("light",) if self.env.app.builder.name == "epub" else ("light", "dark")
+            paths = {t: f"{fig['stem']}-{t}.svg" for t in themes}
             for p in paths.values():
                 if not os.path.exists(p):
                     raise BookError(f"figure file {p} is missing: build through CMake, which draws it first")

@@ -85,3 +85,45 @@ add_custom_command(
   COMMENT "Packing the student pack (starter code, no solutions)"
   VERBATIM)
 add_custom_target(student-pack DEPENDS "${PROJECT_BINARY_DIR}/student-pack.tar.gz")
+
+# --- EPUB and PDF: the student edition for reading offline and on paper ---------------------------------
+# book-epub: Sphinx's epub builder (EPUB 3, no script; figures in their light version; downloads become
+# plain text links). book-pdf: Sphinx's singlehtml builder renders the whole book as one page, which
+# headless Chromium prints (book/tools/print_pdf.mjs, through playwright-core) with page numbers, a page
+# break before each chapter, light figures and wrapped code.
+function(book_offline_edition builder out_dir)
+  set(stamp "${out_dir}.stamp")  # outside: the EPUB packs every file of its folder
+  add_custom_command(
+    OUTPUT "${stamp}"
+    COMMAND ${CMAKE_COMMAND} -E env
+            "BOOK_BUILD_DIR=${PROJECT_BINARY_DIR}" "BOOK_EDITION=student" "BOOK_CHAPTERS=${BOOK_CHAPTER_LIST}"
+            "BOOK_DOXYGEN_XML=${BOOK_DOXYGEN_DIR}/xml" "MPLCONFIGDIR=${PROJECT_BINARY_DIR}/mplconfig"
+            "${BOOK_SPHINX_BUILD}" -b ${builder} -W -n --keep-going -q -j 1
+            -d "${PROJECT_BINARY_DIR}/doctrees-${builder}" "${BOOK_ROOT}" "${out_dir}"
+    COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
+    DEPENDS ${book_sources} "${BOOK_ROOT}/conf.py" "${BOOK_META_DIR}/manifest.json"
+            "${BOOK_DOXYGEN_DIR}/xml/index.xml" ${all_outputs}
+    JOB_POOL quiet
+    COMMENT "Sphinx: rendering the student edition with the ${builder} builder into ${out_dir}"
+    VERBATIM)
+  set(${builder}_stamp "${stamp}" PARENT_SCOPE)
+endfunction()
+
+book_offline_edition(epub "${PROJECT_BINARY_DIR}/epub")
+add_custom_target(book-epub DEPENDS "${epub_stamp}")
+book_offline_edition(singlehtml "${PROJECT_BINARY_DIR}/singlehtml")
+find_program(BOOK_NODE_PDF NAMES node nodejs)
+set(BOOK_PDF "${PROJECT_BINARY_DIR}/book.pdf")
+add_custom_command(
+  OUTPUT "${BOOK_PDF}"
+  COMMAND "${BOOK_NODE_PDF}" "${BOOK_ROOT}/book/tools/print_pdf.mjs"
+          --html "${PROJECT_BINARY_DIR}/singlehtml/book/index.html" --out "${BOOK_PDF}"
+  DEPENDS "${singlehtml_stamp}" "${BOOK_ROOT}/book/tools/print_pdf.mjs"
+  JOB_POOL quiet
+  COMMENT "Chromium: printing the book to ${BOOK_PDF}"
+  VERBATIM)
+add_custom_target(book-pdf DEPENDS "${BOOK_PDF}")
+if(chapter_targets)
+  add_dependencies(book-epub ${chapter_targets})
+  add_dependencies(book-pdf ${chapter_targets})
+endif()
