@@ -47,10 +47,9 @@ const PRINT_CSS = `
     white-space: pre-wrap !important; overflow-wrap: anywhere !important;
     overflow: visible !important; max-height: none !important; }
   figure, img, table, .book-listing { break-inside: avoid; }
-  section[id^="chapter-"], .book-chapter-start { break-before: page; }
-  h1 { break-before: page; }
-  h1:first-of-type { break-before: avoid; }
-  h2, h3 { break-after: avoid; }
+  /* singlehtml marks where each page of the book starts: a new sheet for each */
+  span[id^="document-"] + section { break-before: page; }
+  h1, h2, h3, h4 { break-after: avoid; }
   a { color: inherit !important; text-decoration: none !important; }
 `;
 
