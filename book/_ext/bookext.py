@@ -276,12 +276,18 @@ def notice_html(record, notices, run_index):
     reading = record["stamp"].get("contention_reading") or "not measured"
     attempts = len(record.get("attempts") or [1])
     tries = f"after {attempts} attempts, each waiting for a quiet machine first" if attempts > 1 else "in its only attempt"
+    quiet = bool((record["stamp"].get("contention") or {}).get("quiet"))
+    if quiet:
+        why = ("No other program competed for the CPUs while it ran, so this is not load: on this machine "
+               "the text's claim did not hold, and the output above is the evidence.")
+    else:
+        why = ("Other programs took CPU time from it, so read the text's claim as what a quiet machine "
+               "shows, and run the program yourself on an idle machine to see it.")
     return (f'<div class="book-notice" role="note"><p class="book-notice-title">This output does not show '
             f"what the text describes</p><ul>{''.join(items)}</ul>"
             f"<p>The build captured it {tries}; while it ran, the competition for the CPUs was: "
-            f"<b>{html.escape(reading)}</b>. Other programs took CPU time from it, so read the text's claim "
-            f"as what a quiet machine shows, and run the program yourself on an idle machine to see it "
-            f"(the appendix on measuring explains how this is detected).</p></div>")
+            f"<b>{html.escape(reading)}</b>. {why} (The appendix on measuring explains how this is "
+            f"detected.)</p></div>")
 
 
 class CapturedOutput(SphinxDirective):
