@@ -213,6 +213,14 @@ def main():
                 wait = None
                 if measurement and args.wait_budget > 0:
                     wait = contention.wait_for_quiet(budget, max_wait=args.max_wait, threshold=args.quiet_below)
+                    if attempt > 1 and not wait["quiet"] and budget.remaining() <= 0:
+                        # Still busy and the build's budget for waiting is spent: another attempt would
+                        # meet the same competition, so the notice goes out now (the build stays short).
+                        attempts[-1]["rerun_skipped"] = "still busy, and the build's wait budget is spent"
+                        print(f"BOOK RERUN SKIPPED: {label}: the machine is still busy "
+                              f"({wait['last_window']['reading']}) and the build's wait budget is spent",
+                              file=sys.stderr)
+                        break
                 runs = capture_runs(cmd, args, data, args.costs)
                 if expectations:
                     for i, run in enumerate(runs, 1):

@@ -240,6 +240,7 @@ def wait_for_quiet(budget, window_s=0.5, max_wait=30.0, threshold=QUIET_BELOW):
     waited = time.monotonic() - start
     # The first window is the probe every measurement capture pays; only time beyond it is waiting.
     charged = max(0.0, waited - window_s) if last["quiet"] else waited
+    charged = min(charged, allowed)  # a last probe with nothing left to spend is not waiting
     if budget:
         budget.charge(charged)
     return {"quiet": last["quiet"], "waited_s": round(waited, 2), "charged_s": round(charged, 2),

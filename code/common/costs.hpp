@@ -42,9 +42,12 @@ struct Cost {
  *
  * @code
  * book::measure::CostFile costs("02-threads", "creation_cost");
- * costs.add({"thread.create_join", "std::thread create+join", "create and join one
- * thread", "us", thread_summary}); costs.compare("fork.wait", "thread.create_join");  //
- * ratio = fork / thread costs.write("costs.json");
+ * costs.add({"thread.create_join", "std::thread + join",
+ *            "create and join one thread", "us", thread_summary});
+ * costs.add({"process.fork_wait", "fork + waitpid",
+ *            "fork and reap one child", "us", fork_summary});
+ * costs.compare("process.fork_wait", "thread.create_join");  // fork / thread
+ * costs.write("costs.json");
  * @endcode
  */
 class CostFile {
