@@ -39,7 +39,7 @@ if(BOOK_RENDER)
   list(APPEND before_captures student-pack)
   # The build's budget for waiting for quiet starts afresh in every build (book/measuring.md).
   add_custom_target(book_quiet_reset
-    COMMAND "${CMAKE_COMMAND}" -E rm -f "${BOOK_QUIET_LEDGER}"
+    COMMAND "${CMAKE_COMMAND}" -E rm -f "${BOOK_QUIET_LEDGER}" "${BOOK_META_DIR}/runtime-versions.json"
     COMMENT "Captures may wait up to ${BOOK_QUIET_BUDGET} s in total for a quiet machine"
     VERBATIM)
   list(APPEND before_captures book_quiet_reset)
