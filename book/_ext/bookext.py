@@ -275,7 +275,10 @@ def notice_html(record, notices, run_index):
             f"{note}</li>")
     reading = record["stamp"].get("contention_reading") or "not measured"
     attempts = len(record.get("attempts") or [1])
-    tries = f"after {attempts} attempts, each waiting for a quiet machine first" if attempts > 1 else "in its only attempt"
+    tries = f"after {attempts} attempts, each waiting for a quiet machine first" if attempts > 1 else "in one attempt"
+    skipped = (record.get("attempts") or [{}])[-1].get("rerun_skipped")
+    if skipped:
+        tries += f" (no rerun: {skipped})"
     quiet = bool((record["stamp"].get("contention") or {}).get("quiet"))
     if quiet:
         why = ("No other program competed for the CPUs while it ran, so this is not load: on this machine "
