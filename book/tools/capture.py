@@ -182,6 +182,7 @@ def main():
     ap.add_argument("--strict", action="store_true", help="a failed expectation fails the capture")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
+    began = time.monotonic()
     cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not cmd:
         ap.error("no command to run")
@@ -281,7 +282,10 @@ def main():
     record = {"chapter": args.chapter, "name": args.name, "command": shown, "display": display,
               "expect_exit": args.expect_exit, "measurement": measurement,
               "runs": runs, "stamp": stamp, "attempts": attempts, "notices": notices,
-              "waited_s": round(waited, 2)}
+              "waited_s": round(waited, 2),
+              # What the capture step cost beside the program's own runs: waiting, probes, stamp, checks.
+              "capture_s": round(time.monotonic() - began, 2),
+              "runs_s": round(sum(r["seconds"] for a in [runs] for r in a), 2)}
     if costs_doc is not None:
         annotated = costfiles.annotate(costs_doc, runs[0]["contention"]["quiet"], runs[0]["contention"]["reading"],
                                        stamp_line(stamp), not notices)

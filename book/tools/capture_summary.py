@@ -28,7 +28,8 @@ def main():
                      "attempts": len(attempts), "waited_s": r.get("waited_s", 0),
                      "quiet": (r["stamp"].get("contention") or {}).get("quiet"),
                      "reading": r["stamp"].get("contention_reading", ""),
-                     "notices": [n["description"] for n in r.get("notices", [])]})
+                     "notices": [n["description"] for n in r.get("notices", [])],
+                     "capture_s": r.get("capture_s", 0), "runs_s": r.get("runs_s", 0)})
     waited = 0.0
     try:
         with open(a.ledger) as f:
@@ -45,6 +46,8 @@ def main():
         "waited_this_build_s": round(waited, 1),
         "waited_by_shown_captures_s": round(sum(r["waited_s"] for r in rows), 1),
         "budget_s": a.budget,
+        "capture_s": round(sum(r["capture_s"] for r in rows), 1),
+        "shown_runs_s": round(sum(r["runs_s"] for r in rows), 1),
         "per_capture": rows,
     }
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
@@ -53,7 +56,8 @@ def main():
     print(f"book captures: {summary['captures']} ({summary['measurement_captures']} measurements); "
           f"{summary['rerun']} rerun; {summary['notices']} notice(s) on {summary['with_notice']} capture(s); "
           f"{summary['busy_captures']} taken while other programs competed; waited {waited:.1f} s of a "
-          f"{a.budget:.0f} s budget for quiet in this build")
+          f"{a.budget:.0f} s budget for quiet in this build; captures took {summary['capture_s']:.0f} s, "
+          f"of which the shown runs {summary['shown_runs_s']:.0f} s")
     for r in rows:
         for n in r["notices"]:
             print(f"  notice: {r['capture']}: {n} ({r['reading']})")
