@@ -228,6 +228,7 @@ def main():
                         run["expectations"] = evaluate(expectations, run["output"], cmd[1:], i, label)
                 failed = notices_of(runs)
                 attempts.append({"attempt": attempt, "wait": wait,
+                                 "runs_s": round(sum(r["seconds"] for r in runs), 2),
                                  "contention": contention.combine([r["contention"] for r in runs]),
                                  "expectations_held": not failed,
                                  "failed": [n["description"] for n in failed]})

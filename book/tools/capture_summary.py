@@ -29,7 +29,8 @@ def main():
                      "quiet": (r["stamp"].get("contention") or {}).get("quiet"),
                      "reading": r["stamp"].get("contention_reading", ""),
                      "notices": [n["description"] for n in r.get("notices", [])],
-                     "capture_s": r.get("capture_s", 0), "runs_s": r.get("runs_s", 0)})
+                     "capture_s": r.get("capture_s", 0), "runs_s": r.get("runs_s", 0),
+                     "all_runs_s": sum(x.get("runs_s", 0) for x in attempts)})
     waited = 0.0
     try:
         with open(a.ledger) as f:
@@ -48,6 +49,7 @@ def main():
         "budget_s": a.budget,
         "capture_s": round(sum(r["capture_s"] for r in rows), 1),
         "shown_runs_s": round(sum(r["runs_s"] for r in rows), 1),
+        "rerun_runs_s": round(sum(r["all_runs_s"] - r["runs_s"] for r in rows), 1),
         "per_capture": rows,
     }
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
@@ -57,7 +59,7 @@ def main():
           f"{summary['rerun']} rerun; {summary['notices']} notice(s) on {summary['with_notice']} capture(s); "
           f"{summary['busy_captures']} taken while other programs competed; waited {waited:.1f} s of a "
           f"{a.budget:.0f} s budget for quiet in this build; captures took {summary['capture_s']:.0f} s, "
-          f"of which the shown runs {summary['shown_runs_s']:.0f} s")
+          f"of which the shown runs {summary['shown_runs_s']:.0f} s and reruns {summary['rerun_runs_s']:.0f} s")
     for r in rows:
         for n in r["notices"]:
             print(f"  notice: {r['capture']}: {n} ({r['reading']})")
