@@ -219,6 +219,15 @@ def variations_html(texts):
     return "".join(parts)
 
 
+def stamp_extras(s):
+    """The stamp's newer fields as items: the versions of the external runtimes the capture used, and
+    what other programs took from the CPUs while it ran ("competition: quiet")."""
+    items = [html.escape(v) for v in (s.get("runtimes") or {}).values()]
+    if s.get("contention_reading"):
+        items.append("competition: " + html.escape(s["contention_reading"]))
+    return items
+
+
 def stamp_html(record, run_index):
     s = record["stamp"]
     run = record["runs"][run_index]
@@ -230,8 +239,58 @@ def stamp_html(record, run_index):
               "virtualisation: " + html.escape(s["virtualisation"]),
               "load average " + " ".join(f"{x:.2f}" for x in s["load_average"]),
               html.escape(s["kernel"]), html.escape(s["date"])]
+    items[-2:-2] = stamp_extras(s)
     label = f"Run {run_index + 1} of {len(record['runs'])}" if len(record["runs"]) > 1 else "Captured"
     return f'<p class="capture-stamp"><span class="capture-stamp-label">{label} by this build:</span> ' + " · ".join(items) + "</p>"
+
+
+def notices_for(env, record, shown):
+    """The capture's notices that belong at this output: those naming a section (the line that starts
+    it) that this slice shows, and those naming none at the first output of the capture on the page."""
+    notices = record.get("notices") or []
+    if not notices:
+        return []
+    lines = shown.splitlines()
+    first_key = ("book_capture_shown", record["chapter"], record["name"])
+    first = first_key not in env.temp_data
+    env.temp_data[first_key] = True
+    return [n for n in notices
+            if (n.get("section") and any(line.startswith(n["section"]) for line in lines))
+            or (not n.get("section") and first)]
+
+
+def notice_html(record, notices, run_index):
+    """The visible notice beside an output that did not show what a quiet machine shows: what the text
+    expects, what the runs showed, and how busy the machine was (pure HTML; styled by book-notice.css)."""
+    n_runs = len(record["runs"])
+    items = []
+    for n in notices:
+        shown_run = run_index + 1
+        seen = [f"run {r} of {n_runs}: {o}" if n_runs > 1 else o for r, o in zip(n["runs"], n["observed"])]
+        held_here = shown_run not in n["runs"]
+        note = (f" The run shown above held; the other runs did not." if held_here else "")
+        items.append(
+            f"<li><span class=\"book-notice-what\">The text expects:</span> {html.escape(n['description'])}. "
+            f"<span class=\"book-notice-what\">This build showed:</span> {html.escape('; '.join(seen))}."
+            f"{note}</li>")
+    reading = record["stamp"].get("contention_reading") or "not measured"
+    attempts = len(record.get("attempts") or [1])
+    tries = f"after {attempts} attempts, each waiting for a quiet machine first" if attempts > 1 else "in one attempt"
+    skipped = (record.get("attempts") or [{}])[-1].get("rerun_skipped")
+    if skipped:
+        tries += f" (no rerun: {skipped})"
+    quiet = bool((record["stamp"].get("contention") or {}).get("quiet"))
+    if quiet:
+        why = ("No other program competed for the CPUs while it ran, so this is not load: on this machine "
+               "the text's claim did not hold, and the output above is the evidence.")
+    else:
+        why = ("Other programs took CPU time from it, so read the text's claim as what a quiet machine "
+               "shows, and run the program yourself on an idle machine to see it.")
+    return (f'<div class="book-notice" role="note"><p class="book-notice-title">This output does not show '
+            f"what the text describes</p><ul>{''.join(items)}</ul>"
+            f"<p>The build captured it {tries}; while it ran, the competition for the CPUs was: "
+            f"<b>{html.escape(reading)}</b>. {why} (The appendix on measuring explains how this is "
+            f"detected.)</p></div>")
 
 
 class CapturedOutput(SphinxDirective):
@@ -270,8 +329,12 @@ class CapturedOutput(SphinxDirective):
         shown = texts[run_index]
         attrs = (f'data-capture="{html.escape(chapter)}/{html.escape(name)}" data-run="{run_index + 1}" '
                  f'data-from="{html.escape(start)}" data-until="{html.escape(until)}"')
-        out = (f'<div class="captured-output" {attrs}><div class="captured-output-label">Output</div>'
-               f"<pre>{html.escape(shown)}</pre></div>")
+        out = ""
+        notices = notices_for(self.env, record, shown)
+        if notices:
+            out += notice_html(record, notices, run_index)
+        out += (f'<div class="captured-output" {attrs}><div class="captured-output-label">Output</div>'
+                f"<pre>{html.escape(shown)}</pre></div>")
         out += stamp_html(record, run_index)
         if len(texts) > 1 and "no-variations" not in self.options:
             present = [t for t in texts if t is not None]
@@ -541,6 +604,7 @@ def setup(app):
     app.add_config_value("book_build_dir", os.path.join(ROOT, "build"), "env")
     app.add_config_value("book_edition", "student", "env")
     app.add_config_value("book_ext_signature", "", "env")  # set by conf.py: a new extension rereads all
+    app.add_css_file("book-notice.css")
     app.add_directive("listing", Listing)
     app.add_directive("captured-output", CapturedOutput)
     app.add_directive("book-figure", BookFigure)

@@ -20,7 +20,17 @@ set(BOOK_CAPTURE_DIR "${PROJECT_BINARY_DIR}/captures")
 set(BOOK_FIGURE_DIR "${PROJECT_BINARY_DIR}/figures")
 set(BOOK_DOWNLOAD_DIR "${PROJECT_BINARY_DIR}/downloads")
 set(BOOK_META_DIR "${PROJECT_BINARY_DIR}/book")
+set(BOOK_COSTS_DIR "${PROJECT_BINARY_DIR}/costs")
 set_property(GLOBAL PROPERTY JOB_POOLS quiet=1)
+
+# Captures on a busy machine (book/measuring.md): a measurement capture waits for quiet, bounded by a
+# budget for the whole build; a failed expectation reruns it, then shows a notice on the page.
+option(BOOK_STRICT "A capture whose expectations fail after its reruns fails the build (published builds; never CI)" OFF)
+set(BOOK_QUIET_BUDGET 120 CACHE STRING "Seconds one build may wait in total for a quiet machine before measurement captures (0: never wait)")
+set(BOOK_QUIET_MAX_WAIT 30 CACHE STRING "Longest wait for quiet before one capture attempt (seconds)")
+set(BOOK_CAPTURE_RERUNS 2 CACHE STRING "Reruns of a capture whose expectations fail")
+set(BOOK_QUIET_BELOW 0.25 CACHE STRING "Other programs' CPUs below which the machine counts as quiet")
+set(BOOK_QUIET_LEDGER "${BOOK_META_DIR}/quiet-wait.txt")
 
 # Compiler flags shared by every target of the book; a declared sanitizer demonstration passes its own.
 function(book_apply_flags target sanitize)
@@ -58,6 +68,8 @@ macro(book_chapter_context)
   # the custom commands it depends on live.
   get_property(_book_deferred GLOBAL PROPERTY BOOK_FINISH_DEFERRED_${BOOK_CHAPTER})
   if(NOT _book_deferred)
+    # The chapter's folder: code/NN-slug, or a folder of BOOK_EXTRA_CHAPTER_DIRS (the pipeline's tests).
+    set_property(GLOBAL PROPERTY BOOK_CHAPTER_DIR_${BOOK_CHAPTER} "${CMAKE_CURRENT_SOURCE_DIR}")
     set_property(GLOBAL PROPERTY BOOK_FINISH_DEFERRED_${BOOK_CHAPTER} ON)
     cmake_language(DEFER CALL book_chapter_finish "${BOOK_CHAPTER}")
   endif()
@@ -166,7 +178,12 @@ function(book_capture name)
   if(NOT C_CHECK)
     set(C_CHECK "${name}")
   endif()
-  set(check "${BOOK_ROOT}/tests/${BOOK_CHAPTER}/check_${C_CHECK}.py")
+  # (A chapter outside code/, such as the pipeline's own test chapters, sets BOOK_CHECK_DIR.)
+  set(check_dir "${BOOK_ROOT}/tests/${BOOK_CHAPTER}")
+  if(BOOK_CHECK_DIR)
+    set(check_dir "${BOOK_CHECK_DIR}")
+  endif()
+  set(check "${check_dir}/check_${C_CHECK}.py")
   set(data_outputs "")
   foreach(d IN LISTS C_DATA)
     list(APPEND data_outputs "${dir}/${d}")
@@ -178,18 +195,41 @@ function(book_capture name)
   endif()
 
   if(BOOK_RENDER AND skip_reason STREQUAL "")
+    set(extra_args "")
+    set(extra_outputs "")
+    set(extra_deps "")
+    if(EXISTS "${check}")
+      list(APPEND extra_args --check "${check}")
+      list(APPEND extra_deps "${check}")
+    endif()
+    if(C_COSTS)
+      set(gathered "${BOOK_COSTS_DIR}/${BOOK_CHAPTER}/${name}.json")
+      list(APPEND extra_args --costs "${C_COSTS}" --costs-out "${gathered}")
+      list(APPEND extra_outputs "${gathered}")
+      set_property(GLOBAL APPEND PROPERTY BOOK_COST_FILES "${gathered}")
+    endif()
+    if(BOOK_STRICT)
+      list(APPEND extra_args --strict)
+    endif()
     add_custom_command(
-      OUTPUT "${json}" ${data_outputs}
+      OUTPUT "${json}" ${data_outputs} ${extra_outputs}
       COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/capture.py"
               --chapter "${BOOK_CHAPTER}" --name "${name}" --workdir "${dir}" --out "${json}"
               --runs ${C_RUNS} --timeout ${C_TIMEOUT} --expect-exit ${C_EXPECT_EXIT} ${text_args}
               --data "${C_DATA}" --compiler "${compiler_text}" --flags "${flags_text}"
+              --runtimes "${C_RUNTIMES}" --runtimes-cache "${BOOK_META_DIR}/runtime-versions.json"
+              --wait-budget ${BOOK_QUIET_BUDGET} --budget-ledger "${BOOK_QUIET_LEDGER}"
+              --max-wait ${BOOK_QUIET_MAX_WAIT} --reruns ${BOOK_CAPTURE_RERUNS}
+              --quiet-below ${BOOK_QUIET_BELOW} ${extra_args}
               -- "${exe_path}" ${C_COMMAND}
-      DEPENDS ${deps} "${BOOK_TOOLS}/capture.py" "${BOOK_TOOLS}/stamp.py"
+      DEPENDS ${deps} ${extra_deps} "${BOOK_TOOLS}/capture.py" "${BOOK_TOOLS}/stamp.py"
+              "${BOOK_TOOLS}/contention.py" "${BOOK_TOOLS}/costs.py"
       JOB_POOL quiet
       COMMENT "Capturing ${BOOK_CHAPTER}/${name}"
       VERBATIM)
-    set_property(GLOBAL APPEND PROPERTY BOOK_CHAPTER_OUTPUTS_${BOOK_CHAPTER} "${json}" ${data_outputs})
+    set_property(GLOBAL APPEND PROPERTY BOOK_CHAPTER_OUTPUTS_${BOOK_CHAPTER} "${json}" ${data_outputs}
+                 ${extra_outputs})
+    set_property(GLOBAL APPEND PROPERTY BOOK_CAPTURE_JSONS "${json}")
     if(EXISTS "${check}")
       add_test(NAME "output:${BOOK_CHAPTER}/${name}"
         COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/outcheck.py" --chapter "${BOOK_CHAPTER}" --name "${name}"
@@ -201,6 +241,8 @@ function(book_capture name)
       COMMAND "${CMAKE_COMMAND}" -E echo
               "BOOK EXEMPTION (${this_preset}): ${BOOK_CHAPTER}/${name} is not run: ${exempt_reason}")
     set_tests_properties("run:${BOOK_CHAPTER}/${name}" PROPERTIES LABELS "${BOOK_CHAPTER};run;exemption")
+    set_property(GLOBAL APPEND PROPERTY BOOK_EXEMPTIONS
+      "${this_preset}|${BOOK_CHAPTER}/${name}|the whole program is not run: ${exempt_reason}")
   elseif(NOT BOOK_RENDER AND skip_reason STREQUAL "")
     # Sanitizer and clang presets: run with small arguments as a test, with a longer limit.
     math(EXPR limit "${C_TIMEOUT} * ${BOOK_TIMEOUT_SCALE}")
@@ -215,8 +257,10 @@ function(book_capture name)
     add_test(NAME "run:${BOOK_CHAPTER}/${name}"
       COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/outcheck.py" --chapter "${BOOK_CHAPTER}" --name "${name}"
               --timeout ${limit} --expect-exit ${C_EXPECT_EXIT} ${text_args} ${check_args}
+              --exemptions-out "${PROJECT_BINARY_DIR}/exemptions/${BOOK_CHAPTER}/${name}.txt"
               --workdir "${PROJECT_BINARY_DIR}/runs/${BOOK_CHAPTER}/${name}" -- "${exe_path}" ${args})
     set_tests_properties("run:${BOOK_CHAPTER}/${name}" PROPERTIES TIMEOUT ${limit} LABELS "${BOOK_CHAPTER};run")
+    set_property(GLOBAL APPEND PROPERTY BOOK_RUN_TESTS "run:${BOOK_CHAPTER}/${name}")
   endif()
 
   book_json_string(j_name "${name}")
@@ -426,7 +470,10 @@ function(book_chapter_finish chapter)
     set(${kind} "[${joined}]")
   endforeach()
   set(archive "${BOOK_DOWNLOAD_DIR}/${chapter}.tar.gz")
-  set(code_dir "${BOOK_ROOT}/code/${chapter}")
+  get_property(code_dir GLOBAL PROPERTY BOOK_CHAPTER_DIR_${chapter})
+  if(NOT code_dir)
+    set(code_dir "${BOOK_ROOT}/code/${chapter}")
+  endif()
   file(GLOB_RECURSE code_files CONFIGURE_DEPENDS "${code_dir}/*" "${BOOK_COMMON_DIR}/*")
   if(BOOK_RENDER)
     add_custom_command(

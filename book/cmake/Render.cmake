@@ -9,12 +9,67 @@ book_json_string(j_root "${BOOK_ROOT}")
 file(CONFIGURE OUTPUT "${BOOK_META_DIR}/manifest.json" CONTENT
 "{\n  \"root\": ${j_root},\n  \"compiler\": ${j_compiler},\n  \"chapters\": {\n  ${chapters_json}\n  }\n}\n" @ONLY)
 
-# --- Captures and figures run only after every compiled target is built -----------------------------
+# --- Captures and figures run only after every other build product is made ---------------------------
+# A capture must never share the machine with the book's own build: besides the targets registered in
+# BOOK_COMPILED_TARGETS (every program, test and exercise, and what a chapter's helpers append there: Cargo
+# and Go builds, cross-compiles), every other target of the project is collected here (custom targets such
+# as chapter 6's clang builds, the student pack), so a chapter's own custom build step needs no
+# registration to be ordered first. The wait for quiet (capture.py) then never waits on the book itself.
+function(book_all_targets dir out)
+  get_property(here DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    book_all_targets("${sub}" more)
+    list(APPEND here ${more})
+  endforeach()
+  set(${out} ${here} PARENT_SCOPE)
+endfunction()
 get_property(compiled GLOBAL PROPERTY BOOK_COMPILED_TARGETS)
 get_property(chapter_targets GLOBAL PROPERTY BOOK_CHAPTER_TARGETS)
-foreach(t IN LISTS chapter_targets)
-  add_dependencies(${t} ${compiled})
+book_all_targets("${PROJECT_SOURCE_DIR}" every_target)
+set(before_captures ${compiled})
+foreach(t IN LISTS every_target)
+  get_target_property(type ${t} TYPE)
+  if(t IN_LIST chapter_targets OR type STREQUAL "INTERFACE_LIBRARY")
+    continue()
+  endif()
+  list(APPEND before_captures ${t})
 endforeach()
+if(BOOK_RENDER)
+  list(APPEND before_captures student-pack)
+  # The build's budget for waiting for quiet starts afresh in every build (book/measuring.md).
+  add_custom_target(book_quiet_reset
+    COMMAND "${CMAKE_COMMAND}" -E rm -f "${BOOK_QUIET_LEDGER}" "${BOOK_META_DIR}/runtime-versions.json"
+    COMMENT "Captures may wait up to ${BOOK_QUIET_BUDGET} s in total for a quiet machine"
+    VERBATIM)
+  list(APPEND before_captures book_quiet_reset)
+endif()
+list(REMOVE_DUPLICATES before_captures)
+foreach(t IN LISTS chapter_targets)
+  if(before_captures)
+    add_dependencies(${t} ${before_captures})
+  endif()
+endforeach()
+set_property(GLOBAL PROPERTY BOOK_BEFORE_CAPTURES ${before_captures})
+
+# --- Sanitizer exemptions: every declared exemption of this preset, with its reason ------------------------
+# Whole programs (EXEMPT in book_program/book_capture) are known here; a contender left out inside a program
+# (book::sanitizers::exempt) is known once its run test has run, which writes it to exemptions/.
+get_property(exemptions GLOBAL PROPERTY BOOK_EXEMPTIONS)
+get_property(run_tests GLOBAL PROPERTY BOOK_RUN_TESTS)
+if(NOT BOOK_RENDER)
+  set(this_preset "${BOOK_SANITIZER}")
+  if(this_preset STREQUAL "")
+    set(this_preset "none")
+  endif()
+  add_test(NAME "sanitizers:exemptions"
+    COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/exemptions.py" --preset "${this_preset}"
+            --dir "${PROJECT_BINARY_DIR}/exemptions" --declared "${exemptions}")
+  set_tests_properties("sanitizers:exemptions" PROPERTIES LABELS "exemption")
+  if(run_tests)
+    set_tests_properties("sanitizers:exemptions" PROPERTIES DEPENDS "${run_tests}")
+  endif()
+endif()
 
 if(NOT BOOK_RENDER)
   return()
@@ -27,7 +82,8 @@ if(NOT BOOK_SPHINX_BUILD)
   find_program(BOOK_SPHINX_BUILD sphinx-build REQUIRED)
 endif()
 get_property(doc_headers GLOBAL PROPERTY BOOK_DOC_HEADERS)
-list(PREPEND doc_headers "${BOOK_COMMON_DIR}/cli.hpp" "${BOOK_COMMON_DIR}/measure.hpp")
+list(PREPEND doc_headers "${BOOK_COMMON_DIR}/cli.hpp" "${BOOK_COMMON_DIR}/measure.hpp"
+  "${BOOK_COMMON_DIR}/costs.hpp")
 list(JOIN doc_headers " \\\n    " BOOK_DOXYGEN_INPUT)
 set(BOOK_DOXYGEN_DIR "${PROJECT_BINARY_DIR}/doxygen")
 configure_file("${BOOK_ROOT}/book/Doxyfile.in" "${BOOK_DOXYGEN_DIR}/Doxyfile" @ONLY)
@@ -64,6 +120,26 @@ function(book_edition edition html_dir)
     VERBATIM)
   set(${edition}_stamp "${stamp}" PARENT_SCOPE)
 endfunction()
+
+# --- Cost files: every chapter's, gathered in costs/, and one index for chapter 12 and the appendix ------
+get_property(cost_files GLOBAL PROPERTY BOOK_COST_FILES)
+add_custom_command(
+  OUTPUT "${BOOK_COSTS_DIR}/index.json"
+  COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/costs.py" index --out "${BOOK_COSTS_DIR}/index.json" ${cost_files}
+  DEPENDS ${cost_files} "${BOOK_TOOLS}/costs.py"
+  COMMENT "Gathering the cost files into costs/index.json"
+  VERBATIM)
+list(APPEND all_outputs "${BOOK_COSTS_DIR}/index.json")
+# What the captures of this build met: reruns, notices, time waited for quiet (printed, and a JSON file).
+get_property(capture_jsons GLOBAL PROPERTY BOOK_CAPTURE_JSONS)
+add_custom_command(
+  OUTPUT "${BOOK_META_DIR}/captures-summary.json"
+  COMMAND "${BOOK_PYTHON}" "${BOOK_TOOLS}/capture_summary.py" --out "${BOOK_META_DIR}/captures-summary.json"
+          --ledger "${BOOK_QUIET_LEDGER}" --budget ${BOOK_QUIET_BUDGET} ${capture_jsons}
+  DEPENDS ${capture_jsons} "${BOOK_TOOLS}/capture_summary.py"
+  COMMENT "Summary of the captures: reruns, notices, time waited for quiet"
+  VERBATIM)
+list(APPEND all_outputs "${BOOK_META_DIR}/captures-summary.json")
 
 book_edition(student "${PROJECT_BINARY_DIR}/html")
 book_edition(instructor "${PROJECT_BINARY_DIR}/html-instructor")

@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--expect-exit", type=int, default=0)
     ap.add_argument("--expect-text", default="")
+    ap.add_argument("--exemptions-out", help="where to list the contenders the run declared exempt")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     label = f"chapter {a.chapter}, program {a.name}"
@@ -68,6 +69,15 @@ def main():
         print(f"RUN FAILED: {label}: {why}")
         return 1
     print(text[-20000:])
+    # Contenders a program left out under this sanitizer (book::sanitizers::exempt), listed with their
+    # reason at the end of the test's output and for the sanitizers:exemptions test.
+    exempt = [line for line in text.splitlines() if line.startswith("BOOK EXEMPTION (")]
+    if a.exemptions_out:
+        os.makedirs(os.path.dirname(a.exemptions_out), exist_ok=True)
+        with open(a.exemptions_out, "w") as f:
+            f.write("".join(line + "\n" for line in exempt))
+    for line in exempt:
+        print(f"{label}: declared exemption: {line}")
     try:
         capture.check_run(code, text, a, 1, 1)
     except capture.CaptureError as e:

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.hpp"
+#include "costs.hpp"
 #include "measure.hpp"
 #include "process_tools.hpp"
 
@@ -39,6 +40,7 @@ struct Options {
     std::string exec_path = "/bin/true";
     std::string csv;
     std::string size_csv;
+    std::string costs;
     bool child_report = false;
     int report_fd = -1;
 };
@@ -266,6 +268,33 @@ void write_csv(const std::string& path, const std::string& header,
     std::fclose(f);
 }
 
+// Writes the creation costs as the book's cost file (code/common/costs.hpp), unless path
+// is empty: the keys other chapters look them up by, in microseconds.
+void write_costs(const std::string& path,
+                 const std::vector<book::measure::Summary>& results, int batch) {
+    if (path.empty()) return;
+    const char* keys[] = {"thread.create_join", "process.fork_wait",
+                          "process.fork_exec_wait", "process.posix_spawn_wait"};
+    const char* labels[] = {"std::thread create+join", "fork+wait",
+                            "fork+exec+wait /bin/true", "posix_spawn+wait /bin/true"};
+    const char* includes[] = {"create a thread that returns at once and join it",
+                              "fork a child that exits at once and wait for it",
+                              "fork, exec a tiny program in the child, and wait for it",
+                              "posix_spawn a tiny program and wait for it"};
+    book::measure::CostFile costs("01-processes", "processes");
+    for (std::size_t i = 0; i < 4 && i < results.size(); ++i) {
+        book::measure::Summary s = results[i];
+        s.median /= 1e3, s.min /= 1e3, s.max /= 1e3;  // ns -> us
+        costs.add({keys[i], labels[i],
+                   std::string(includes[i]) + "; mean of " + std::to_string(batch) +
+                       " per sample",
+                   "us", s});
+    }
+    for (std::size_t i = 1; i < 4 && i < results.size(); ++i)
+        costs.compare(keys[i], keys[0]);
+    costs.write(path);
+}
+
 void print_method(int batch, const Options& o) {
     std::printf(
         "each sample: the mean time of %d creations, each including its wait\n"
@@ -298,6 +327,7 @@ void show_creation_cost(const Options& o) {
         rows.push_back({"", contenders[i].name, s});
     }
     write_csv(o.csv, "what,median_ns,min_ns,max_ns,samples", rows);
+    write_costs(o.costs, results, o.batch);
 }
 // [/cost]
 
@@ -534,6 +564,7 @@ int main(int argc, char** argv) {
         .option("csv", o.csv, "write the creation-cost table to this CSV file")
         .option("size-csv", o.size_csv,
                 "write the fork-against-size table to this CSV file")
+        .option("costs", o.costs, "write the headline costs to this cost file (JSON)")
         .flag("child-report", o.child_report,
               "internal: the program was re-executed by its own exec demo")
         .option("report-fd", o.report_fd, 0, 1023,

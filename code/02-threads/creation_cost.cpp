@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "costs.hpp"
 #include "measure.hpp"
 
 namespace {
@@ -58,9 +59,36 @@ long resident_kib() {
 
 }  // namespace
 
+namespace {
+
+// The headline costs in the book's cost file (code/common/costs.hpp), in microseconds.
+void write_costs(const std::string& path,
+                 const std::vector<book::measure::Summary>& results, int batch) {
+    const std::string per = "; mean of " + std::to_string(batch) + " per sample";
+    const char* keys[] = {"process.fork_wait", "thread.create_join",
+                          "thread.jthread_scope"};
+    const char* labels[] = {"fork + waitpid", "std::thread + join",
+                            "std::jthread (scope)"};
+    const char* includes[] = {
+        "fork a child that exits at once and reap it",
+        "create a thread that returns at once and join it",
+        "create a jthread that returns at once; its scope joins it"};
+    book::measure::CostFile costs("02-threads", "creation_cost");
+    for (std::size_t i = 0; i < 3; ++i) {
+        book::measure::Summary s = results[i];
+        s.median /= 1e3, s.min /= 1e3, s.max /= 1e3;
+        costs.add({keys[i], labels[i], includes[i] + per, "us", s});
+    }
+    costs.compare("process.fork_wait", "thread.create_join");
+    costs.compare("thread.jthread_scope", "thread.create_join");
+    costs.write(path);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     int reps = 15, warmup = 2, batch = 200;
-    std::string csv;
+    std::string csv, costs_path;
     book::cli::Parser cli("creation_cost",
                           "Times fork+waitpid against std::thread and std::jthread "
                           "create+join, interleaved.");
@@ -69,7 +97,8 @@ int main(int argc, char** argv) {
         .option("warmup", warmup, 0, 100, "unrecorded rounds first")
         .option("batch", batch, 1, 10000, "creations per sample")
         .option("csv", csv,
-                "write name,median_ns,min_ns,max_ns per contender to this file");
+                "write name,median_ns,min_ns,max_ns per contender to this file")
+        .option("costs", costs_path, "write the headline costs to this cost file (JSON)");
     cli.parse(argc, argv);
 
     try {
@@ -108,6 +137,7 @@ int main(int argc, char** argv) {
                     << results[i].min << ',' << results[i].max << '\n';
             if (!out) throw std::runtime_error("cannot write " + csv);
         }
+        if (!costs_path.empty()) write_costs(costs_path, results, batch);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "creation_cost: %s\n", e.what());
         return 1;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "costs.hpp"
 #include "measure.hpp"
 
 namespace {
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     int threads = 2;
     long increments = 500'000;
     int reps = 7;
-    std::string csv;
+    std::string csv, costs_path;
     book::cli::Parser cli("costs",
                           "Counting into one total from several threads: four correct "
                           "ways, timed side by side.");
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
         .option("increments", increments, 1L, 50'000'000L,
                 "increments per thread per sample")
         .option("reps", reps, 5, 101, "measured repetitions (after one warm-up round)")
-        .option("csv", csv, "also write the results to this CSV file");
+        .option("csv", csv, "also write the results to this CSV file")
+        .option("costs", costs_path, "write the headline costs to this cost file (JSON)");
     cli.parse(argc, argv);
 
     // [measure]
@@ -141,6 +143,19 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < results.size(); ++i)
             out << names[i] << ',' << results[i].median << ',' << results[i].min << ','
                 << results[i].max << '\n';
+    }
+    if (!costs_path.empty()) {
+        const char* keys[] = {"shared.mutex_lock_guard", "shared.mutex_scoped_lock",
+                              "shared.atomic_fetch_add", "shared.per_thread_count"};
+        const std::string includes = "one increment of a total shared by " +
+                                     std::to_string(threads) +
+                                     " threads; start and join included";
+        book::measure::CostFile costs("04-shared-state", "costs");
+        for (std::size_t i = 0; i < results.size(); ++i)
+            costs.add({keys[i], names[i], includes, "ns", results[i]});
+        for (std::size_t i = 0; i < 3; ++i)
+            costs.compare(keys[i], "shared.per_thread_count");
+        costs.write(costs_path);
     }
     return 0;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "costs.hpp"
 #include "futex_mutex.hpp"
 #include "measure.hpp"
 #include "spinlock.hpp"
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
     int window_us = 20000;
     int max_threads = 0;
     int inside = 0, outside = 0;
-    std::string csv;
+    std::string csv, costs_path;
     book::cli::Parser cli("lockcost",
                           "Measures lock+unlock cost of five locks, uncontended and "
                           "contended, for 1..N threads.");
@@ -148,7 +149,8 @@ int main(int argc, char** argv) {
                 "steps of arithmetic between a thread's acquisitions")
         .option("csv", csv,
                 "write lock, threads, cpus, then median, min and max of wall and of CPU "
-                "ns per acquisition to this file");
+                "ns per acquisition to this file")
+        .option("costs", costs_path, "write the headline costs to this cost file (JSON)");
     cli.parse(argc, argv);
 
     const int cpus = cpus_available();
@@ -182,6 +184,9 @@ int main(int argc, char** argv) {
         double waits_per_k, wakes_per_k;
     };
     std::vector<FutexRow> futex_rows;
+    // The headline costs for the book's cost file: every lock alone and with two threads.
+    book::measure::CostFile costs("05-inside-synchronisation", "lockcost");
+    const char* slugs[] = {"tas", "ttas", "ttas_backoff", "futex_mutex", "std_mutex"};
 
     for (int threads : counts) {
         std::vector<double> futex_waits_per_k, futex_wakes_per_k;
@@ -238,6 +243,19 @@ int main(int argc, char** argv) {
                     << w.median << ',' << w.min << ',' << w.max << ',' << c.median << ','
                     << c.min << ',' << c.max << '\n';
         }
+        if (threads == 1 || threads == 2) {
+            const std::string when = threads == 1 ? "uncontended" : "contended";
+            for (std::size_t i = 0; i < contenders.size(); ++i)
+                costs.add(
+                    {std::string("lock.") + slugs[i] + "." + when,
+                     contenders[i].name + " (threads=" + std::to_string(threads) + ")",
+                     "one lock, increment, unlock; wall time per acquisition of all " +
+                         std::to_string(threads) + " thread(s) together",
+                     "ns", wall[i]});
+            for (std::size_t i = 0; i + 1 < contenders.size(); ++i)
+                costs.compare(std::string("lock.") + slugs[i] + "." + when,
+                              "lock.std_mutex." + when);
+        }
         futex_rows.push_back({threads, book::measure::summarize(futex_waits_per_k).median,
                               book::measure::summarize(futex_wakes_per_k).median});
     }
@@ -246,6 +264,8 @@ int main(int argc, char** argv) {
     for (const auto& row : futex_rows)
         std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads,
                     row.waits_per_k, row.wakes_per_k);
+
+    if (!costs_path.empty()) costs.write(costs_path);
 
     std::printf("\n== mutual exclusion: %llu lost increments in %llu windows\n",
                 static_cast<unsigned long long>(lost_total),

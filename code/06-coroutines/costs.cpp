@@ -3,10 +3,12 @@
 #include "generator.hpp"
 
 #include "cli.hpp"
+#include "costs.hpp"
 #include "measure.hpp"
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <new>
@@ -159,14 +161,15 @@ int main(int argc, char** argv) {
     int elements = 200'000;
     int creations = 50'000;
     int reps = 31;
-    std::string csv;
+    std::string csv, costs_path;
     book::cli::Parser cli("costs",
                           "Measures generator resume/yield and coroutine creation "
                           "against plain alternatives.");
     cli.option("elements", elements, 1, 50'000'000, "sequence length consumed per sample")
         .option("creations", creations, 1, 10'000'000, "coroutines created per sample")
         .option("reps", reps, 5, 1000, "measured repetitions (after 2 warm-up rounds)")
-        .option("csv", csv, "also write the results to this CSV file");
+        .option("csv", csv, "also write the results to this CSV file")
+        .option("costs", costs_path, "write the headline costs to this cost file (JSON)");
     cli.parse(argc, argv);
 
     const std::size_t n = static_cast<std::size_t>(elements);
@@ -260,5 +263,26 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "costs: could not write %s\n", csv.c_str());
             return 1;
         }
+    }
+    if (!costs_path.empty()) {
+        // The program's name is the capture's: costs (g++) or costs-clang.
+        const std::string self = std::filesystem::path(argv[0]).filename().string();
+        book::measure::CostFile costs("06-coroutines", self);
+        const std::string per = " (" + compiler + ")";
+        costs.add({"call.loop", "for loop" + per, "one value summed in a plain loop",
+                   "ns", consumed[0]});
+        costs.add({"call.function", "function call" + per,
+                   "one value from a function that is not inlined", "ns", consumed[1]});
+        costs.add({"coroutine.generator.next", "generator resume+yield" + per,
+                   "one value from a generator: resume, compute, yield", "ns",
+                   consumed[3]});
+        costs.add({"call.plain", "plain function call" + per,
+                   "call a function that computes one value", "ns", created[0]});
+        costs.add({"coroutine.create_run_destroy", "coroutine create+run+destroy" + per,
+                   "allocate a frame, run to completion, destroy it", "ns", created[1]});
+        costs.compare("call.function", "call.loop");
+        costs.compare("coroutine.generator.next", "call.loop");
+        costs.compare("coroutine.create_run_destroy", "call.plain");
+        costs.write(costs_path);
     }
 }

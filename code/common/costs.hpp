@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -13,6 +14,10 @@
 #include "measure.hpp"
 
 namespace book::measure {
+
+/// The value of a Cost's optional numbers (ratio, goal) when there is none: a quiet NaN,
+/// written as `null` in the file.
+inline constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
 
 /**
  * @brief One headline cost: what was measured, what the number includes, and its spread.
@@ -27,8 +32,8 @@ struct Cost {
     std::string unit;      ///< "ns", "us", "ms", "GB/s", "msg/s", ...
     Summary summary;       ///< median, min, max and number of samples
     std::string compared_with = {};  ///< key of the contender this one was compared with
-    double ratio = NAN;              ///< this median / the compared median (NAN: none)
-    double goal_max_ratio = NAN;  ///< the chapter's goal: ratio at most this (NAN: none)
+    double ratio = no_value;  ///< this median / the compared median (no_value: none)
+    double goal_max_ratio = no_value;  ///< the goal: ratio at most this (no_value: none)
     std::string goal = {};  ///< the goal in words, e.g. "at most 1.0x Boost.Context"
 };
 
@@ -42,9 +47,12 @@ struct Cost {
  *
  * @code
  * book::measure::CostFile costs("02-threads", "creation_cost");
- * costs.add({"thread.create_join", "std::thread create+join", "create and join one
- * thread", "us", thread_summary}); costs.compare("fork.wait", "thread.create_join");  //
- * ratio = fork / thread costs.write("costs.json");
+ * costs.add({"thread.create_join", "std::thread + join",
+ *            "create and join one thread", "us", thread_summary});
+ * costs.add({"process.fork_wait", "fork + waitpid",
+ *            "fork and reap one child", "us", fork_summary});
+ * costs.compare("process.fork_wait", "thread.create_join");  // fork / thread
+ * costs.write("costs.json");
  * @endcode
  */
 class CostFile {
@@ -66,12 +74,13 @@ public:
     /// median(other). With @p goal_max_ratio, the goal is met when the ratio is at most
     /// that.
     void compare(const std::string& key, const std::string& other,
-                 double goal_max_ratio = NAN, std::string goal = {}) {
+                 double goal_max_ratio = no_value, std::string goal = {}) {
         Cost* a = find(key);
         const Cost* b = find(other);
         if (!a || !b) throw std::invalid_argument("CostFile::compare: unknown key");
         a->compared_with = other;
-        a->ratio = b->summary.median != 0 ? a->summary.median / b->summary.median : NAN;
+        a->ratio =
+            b->summary.median != 0 ? a->summary.median / b->summary.median : no_value;
         a->goal_max_ratio = goal_max_ratio;
         a->goal = std::move(goal);
     }

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <cstdint>
 #include <functional>
+#include <numeric>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -56,12 +59,21 @@ struct Contender {
     std::function<double()> sample;  ///< one measured sample
 };
 
+/// The seed of the order of every interleaved measurement: fixed, so that two runs of a
+/// program shuffle their contenders the same way and the order never shows as "varied".
+inline constexpr std::uint32_t default_order_seed = 20260501u;
+
 /**
- * @brief Measures several alternatives interleaved: round r samples each one once.
+ * @brief Measures several alternatives interleaved: round r samples each one once, in a
+ * fresh random order.
  *
- * Interleaving spreads any slow period of the machine over every contender
- * instead of penalising whichever ran during it. Each contender is first run
- * @p warmup times unrecorded, then @p reps recorded rounds follow.
+ * Interleaving spreads any slow period of the machine over every contender instead of
+ * penalising whichever ran during it; shuffling the order every round (a randomised block
+ * design) keeps the after-effects of one contender (a cache it evicted, memory it left
+ * for the kernel to reclaim) from landing on the same next contender every time. The
+ * order is drawn from a generator seeded with @p seed, so it is the same in every run of
+ * a program. Each contender is first run @p warmup times unrecorded, then @p reps
+ * recorded rounds follow.
  *
  * @code
  * auto results = book::measure::interleaved({
@@ -72,14 +84,19 @@ struct Contender {
  * @return one Summary per contender, in the order given.
  */
 inline std::vector<Summary> interleaved(const std::vector<Contender>& contenders,
-                                        int warmup, int reps) {
+                                        int warmup, int reps,
+                                        std::uint32_t seed = default_order_seed) {
     if (reps < 1) throw std::invalid_argument("interleaved: reps must be at least 1");
     std::vector<std::vector<double>> samples(contenders.size());
+    std::vector<std::size_t> order(contenders.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::mt19937 shuffler(seed);
     for (int w = 0; w < warmup; ++w)
         for (const auto& c : contenders) (void)c.sample();
-    for (int r = 0; r < reps; ++r)
-        for (std::size_t i = 0; i < contenders.size(); ++i)
-            samples[i].push_back(contenders[i].sample());
+    for (int r = 0; r < reps; ++r) {
+        std::shuffle(order.begin(), order.end(), shuffler);
+        for (std::size_t i : order) samples[i].push_back(contenders[i].sample());
+    }
     std::vector<Summary> out;
     for (auto& s : samples) out.push_back(summarize(std::move(s)));
     return out;

@@ -98,3 +98,44 @@ def check(output, args):
     assert m and int(m.group(1)) >= 2, "the parent should have at least two threads"
     assert "child:  1 thread; the mutex is locked" in threads, "the child should have one thread and a locked mutex"
     assert output.count("== ") == 11, "a section is missing or repeated (stdio buffer duplicated by fork?)"
+
+
+def _rows(output, title, pattern):
+    rows = []
+    for line in section_lines(output, title):
+        m = re.match(pattern, line)
+        if m:
+            rows.append(m)
+    return rows
+
+
+def expectations(output, args):
+    """What the prose says a quiet machine shows; capture.py reruns, then shows a notice, when it fails."""
+    out = []
+    number = r"\s+(?P<med>[\d.]+)\s+(?P<min>[\d.]+)\s+(?P<max>[\d.]+)"
+    rows = _rows(output, "creation cost", r"^(?P<what>std::thread|fork|posix_spawn)\S*.*?" + number)
+    if rows:
+        cheapest = min(rows, key=lambda m: float(m.group("med")))
+        out.append(("a thread is the cheapest of the four to create (the median column)",
+                    cheapest.group("what") == "std::thread",
+                    f"the cheapest median was {cheapest.group(0).split('  ')[0].strip()}, "
+                    f"{cheapest.group('med')} us", "== creation cost"))
+    sized = _rows(output, "fork cost against the parent's memory",
+                  r"^\s*(?P<mib>\d+) MiB (?P<how>\S+)" + number + "$")
+    spawn = [m for m in sized if m.group("how").startswith("posix_spawn")]
+    fork = [m for m in sized if m.group("how").startswith("fork")]
+    if len(spawn) >= 2:
+        mins = [float(m.group("min")) for m in spawn]
+        ratio = max(mins) / min(mins) if min(mins) > 0 else float("inf")
+        out.append(("posix_spawn's cost does not depend on the parent's size: its min is within 1.5x "
+                     "across the sizes", ratio <= 1.5,
+                     "posix_spawn+wait min " + ", ".join(f"{m.group('mib')} MiB {m.group('min')} ms"
+                                                         for m in spawn) + f" (x{ratio:.1f})",
+                     "== fork cost against"))
+    if len(fork) >= 2:
+        first, last = float(fork[0].group("med")), float(fork[-1].group("med"))
+        out.append(("fork's cost grows with the parent's memory: its median at the largest size is at "
+                    "least twice that at the smallest", last >= 2 * first,
+                    f"fork+wait median {fork[0].group('mib')} MiB {first} ms, "
+                    f"{fork[-1].group('mib')} MiB {last} ms", "== fork cost against"))
+    return out

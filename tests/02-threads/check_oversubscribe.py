@@ -39,3 +39,24 @@ def check(output, args):
         for k in (3, 6, 9, 12):
             med, lo, hi = (float(x) for x in r[k:k + 3])
             assert lo <= med <= hi, f"a median lies outside its min-max in row {r}"
+
+
+def expectations(output, args):
+    """What a quiet machine shows (capture.py reruns, then shows a notice, when a run does not): past one
+    busy thread per allowed CPU, adding threads adds (almost) no CPU time: the `used` column stays within
+    15% of the row with one thread per CPU."""
+    num = r"([\d.]+) \(([\d.]+)\.\.([\d.]+)\)"
+    rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
+    used = {(int(r[0]), int(r[1])): float(r[6]) for r in rows}
+    out = []
+    for cpus in sorted({c for c, _ in used}):
+        base = used.get((cpus, cpus))
+        past = sorted((t, u) for (c, t), u in used.items() if c == cpus and t > cpus)
+        if base is None or not past:
+            continue
+        worst = max(past, key=lambda tu: tu[1])
+        out.append((f"with {cpus} CPU(s) allowed, more threads than CPUs add no CPU time: `used` stays within "
+                    f"15% of the {cpus}-thread row", worst[1] <= 1.15 * base,
+                    f"used {base:.2f} CPUs with {cpus} thread(s), " +
+                    ", ".join(f"{u:.2f} with {t}" for t, u in past), "== busy threads"))
+    return out

@@ -28,3 +28,30 @@ def check(output, args):
             assert re.match(r"^\s+1\s+[\d.]+\s+[\d.]+\s+\(.*\)\s+[\d.]+\s+[\d.]+\s+1\.00 \(", line), f"the one-thread run's speedup over itself is 1.00: {line}"
     assert "every run's checksum equals the one-thread run of the same problem: yes" in output, \
         "the same problem gives the same answer for any number of threads"
+
+
+def expectations(output, args):
+    """What a quiet machine shows: with n threads on at least n CPUs, the measured speedup covers at least
+    half of the way from 1 to the law's prediction (capture.py reruns, then shows a notice, when not)."""
+    m = re.search(r"^CPUs in this process's affinity mask: (\d+) ", output, re.M)
+    cpus = int(m.group(1)) if m else 1
+    if cpus < 2:
+        return []
+    row = re.compile(r"^\s*(\d+)\s+[\d.]+\s+[\d.]+ \(\s*[\d.]+\.\.\s*[\d.]+\)\s+([\d.]+)\s+[\d.]+\s+([\d.]+) "
+                     r"\([\d.]+\.\.[\d.]+\)\s+([\d.]+)$")
+    out = []
+    for title, law in (("== fixed problem", "Amdahl"), ("== scaled problem", "Gustafson")):
+        if title not in output:
+            continue
+        part = output.split(title)[1].split("\n== ")[0]
+        rows = [r for r in (row.match(l) for l in part.splitlines()) if r]
+        best = [r for r in rows if 1 < int(r.group(1)) <= cpus]
+        if not best:
+            continue
+        r = best[-1]
+        n, busy, speedup, predicted = int(r.group(1)), float(r.group(2)), float(r.group(3)), float(r.group(4))
+        out.append((f"with {n} threads on {cpus} CPUs the speedup covers at least half the way from 1 to "
+                    f"{law}'s prediction", speedup >= 1 + 0.5 * (predicted - 1),
+                    f"{n} threads: speedup {speedup:.2f} against {law}'s {predicted:.2f}, busy {busy:.2f} CPUs",
+                    title))
+    return out

@@ -85,3 +85,17 @@ def check(output, args):
         for e in spans:
             assert e["dur"] >= 0 and e["ts"] >= 0 and isinstance(e["args"]["cpu"], int), f"run {pid}: well-formed event {e}"
     assert all(str(e["args"]["cpu"]) == cpu for e in events if e["pid"] == 1 and e["ph"] == "X"), "one-CPU run: every stretch on that CPU"
+
+
+def expectations(output, args):
+    """What the prose says a quiet machine shows (capture.py reruns, then notices, when a run does not)."""
+    parts = _sections(output)
+    m = re.search(r"^CPUs in this process's affinity mask: (\d+)", output, re.M)
+    cpus = int(m.group(1)) if m else 1
+    if cpus < 2 or "all CPUs" not in parts:
+        return []
+    body = "\n".join(parts["all CPUs"]["lines"])
+    peak = re.search(r"^most tasks executing at one instant: (\d+)$", body, re.M)
+    observed = f"most tasks executing at one instant: {peak.group(1) if peak else '?'}"
+    return [("with two or more CPUs in the mask, at least two tasks execute at one instant in the all-CPUs run",
+             bool(peak) and int(peak.group(1)) >= 2, observed, "== all CPUs")]

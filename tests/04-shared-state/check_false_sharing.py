@@ -10,3 +10,16 @@ def check(output, args):
     for layout in ("same cache line", "padded apart"):
         assert re.search(re.escape(layout) + r"\s+[\d.]+ [num]?s", output), f"no row for {layout}"
     assert "ratio of medians" in output
+
+
+def expectations(output, args):
+    """What a quiet machine shows: the two threads run at the same time, so the shared line moves between
+    their cores on every write and costs several times the padded layout (about 20x on an idle 2-CPU VM;
+    about 1.5x when other programs keep the threads from overlapping). capture.py reruns, then shows a
+    notice, when a run does not show it."""
+    m = re.search(r"ratio of medians \(same line / padded\): ([\d.]+)", output)
+    if not m:
+        return []
+    ratio = float(m.group(1))
+    return [("the counters on one cache line cost at least twice the padded ones (the ratio of medians)",
+             ratio >= 2.0, f"ratio of medians {ratio:.1f}")]

@@ -11,3 +11,22 @@ def check(output, args):
     assert m, "allocation count missing"
     assert float(m.group(1)) in (0.0, 1.0), "a coroutine frame is allocated once or elided, never anything else"
     assert re.search(r"the vector holds \d+ bytes", output), "memory comparison missing"
+
+
+def expectations(output, args):
+    """What the text says a quiet machine shows (the x column, ratio to the for loop): the hand-written
+    iterator costs what the loop costs (within 1.5x), and the generator is in the same range as a call
+    to a function that is not inlined (within a factor of 2 of it, either way)."""
+    ratio = {m.group(1).strip(): float(m.group(2)) for m in
+             re.finditer(r"^(.{26}) +[\d.]+ ns \[[\d.]+\.\.[\d.]+\]  x([\d.]+)$", output, re.M)}
+    out = []
+    if "hand-written iterator" in ratio:
+        out.append(("the hand-written iterator costs what the for loop costs (x within 1.5)",
+                    ratio["hand-written iterator"] <= 1.5, f"hand-written iterator x{ratio['hand-written iterator']}",
+                    "== consuming"))
+    gen, call = ratio.get("generator (resume+yield)"), ratio.get("function call")
+    if gen and call:
+        out.append(("the generator costs about what a call to a function that is not inlined costs "
+                    "(within 2x of it)", 0.5 <= gen / call <= 2.0,
+                    f"generator x{gen}, function call x{call}", "== consuming"))
+    return out

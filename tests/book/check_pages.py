@@ -56,6 +56,14 @@ def check_chapter(html_dir, slug, entry):
         expect(bool(stamp) and "CPUs available" in stamp and "load average" in stamp,
                f"{slug}: output block of {name} has no stamp under it")
         shown.add(name)
+    # A capture that did not show what the text describes carries a visible notice on the page (the
+    # expectations of book/measuring.md), with what was expected.
+    for cap in entry["captures"]:
+        if cap["skipped"] or not os.path.exists(cap["json"]) or cap["name"] not in shown:
+            continue
+        for notice in json.load(open(cap["json"])).get("notices", []):
+            expect('class="book-notice"' in page and html.escape(notice["description"]) in page,
+                   f"{slug}: capture {cap['name']} has a notice ({notice['description']}) missing from the page")
     for cap in entry["captures"]:
         if cap["skipped"]:
             expect("Capture skipped" in page, f"{slug}: skipped capture {cap['name']} is not explained")
