@@ -326,7 +326,9 @@ public:
     }
     // [/fresh]
 
+    /// Takes over @p other's saved state (and its ThreadSanitizer fiber).
     Context(Context&& other) noexcept { *this = static_cast<Context&&>(other); }
+    /// Takes over @p other's saved state, releasing this one's.
     Context& operator=(Context&& other) noexcept {
         if (this != &other) {
             release();
@@ -342,8 +344,11 @@ public:
         }
         return *this;
     }
+    /// Not copyable: a saved context can be resumed only once.
     Context(const Context&) = delete;
+    /// Not copyable.
     Context& operator=(const Context&) = delete;
+    /// Releases the ThreadSanitizer fiber of a fresh context (never the running one).
     ~Context() { release(); }
 
     /// The lowest address of this context's stack (nullptr when unknown).

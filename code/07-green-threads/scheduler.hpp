@@ -98,8 +98,11 @@ public:
     explicit Scheduler(Options options) : pool_(options.stack_size, options.guard) {}
     /// A scheduler with 64 KiB guarded stacks.
     Scheduler() : Scheduler(Options{}) {}
+    /// Not copyable: green threads point at their scheduler.
     Scheduler(const Scheduler&) = delete;
+    /// Not copyable.
     Scheduler& operator=(const Scheduler&) = delete;
+    /// Frees every green thread's record (all have finished when run() returned).
     ~Scheduler() {
         Ignore ignore;
         if (epoll_fd_ >= 0) close(epoll_fd_);

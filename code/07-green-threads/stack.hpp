@@ -90,14 +90,19 @@ public:
         return s;
     }
 
+    /// Takes over @p o's mapping.
     Stack(Stack&& o) noexcept { swap(o); }
+    /// Takes over @p o's mapping, unmapping this one's.
     Stack& operator=(Stack&& o) noexcept {
         Stack tmp(std::move(o));
         swap(tmp);
         return *this;
     }
+    /// Not copyable: one owner per mapping.
     Stack(const Stack&) = delete;
+    /// Not copyable.
     Stack& operator=(const Stack&) = delete;
+    /// Unmaps the stack and its guard page, if this object owns them.
     ~Stack() {
         if (mapping_ != nullptr) {
 #if defined(BOOK_GREEN_ASAN)
@@ -162,8 +167,11 @@ public:
           guard_(guard),
           keep_(keep),
           arena_stacks_(arena_stacks == 0 ? 1 : arena_stacks) {}
+    /// Not copyable.
     StackPool(const StackPool&) = delete;
+    /// Not copyable.
     StackPool& operator=(const StackPool&) = delete;
+    /// Unmaps every kept stack and every arena.
     ~StackPool() {
         free_.clear();
         for (auto& [p, n] : arenas_) {
@@ -316,7 +324,9 @@ public:
         if (sigaltstack(&ss, &previous_) != 0)
             throw std::system_error(errno, std::generic_category(), "sigaltstack");
     }
+    /// Not copyable.
     AltSignalStack(const AltSignalStack&) = delete;
+    /// Not copyable.
     AltSignalStack& operator=(const AltSignalStack&) = delete;
     /// Restores the thread's previous alternate stack (usually none).
     ~AltSignalStack() {
