@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: build what the tests read (both editions of the book, the student pack),
 # then run every test: unit tests, exercise tests both ways, output checks, pipeline fault tests and
-# book checks. With --sanitizers (CI sets it), also build and test under ASan+UBSan, TSan and clang.
+# book checks. With --sanitizers (CI sets it), also build and test under ASan+UBSan, TSan, clang and
+# AArch64 (cross-compiled; its unit and exercise tests run under qemu-aarch64).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -19,7 +20,7 @@ cmake --build --preset default --target all book-instructor student-pack
 ctest --preset default
 
 if ((sanitizers)); then
-  for preset in asan tsan clang; do
+  for preset in asan tsan clang aarch64; do
     echo "=== preset $preset ==="
     cmake --preset "$preset"
     cmake --build --preset "$preset"

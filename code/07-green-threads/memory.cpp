@@ -1,0 +1,222 @@
+// memory.cpp: 100,000 green threads with small stacks beside 10,000 OS threads: virtual
+// size against resident memory, creation time, and the limits that bound each.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <latch>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include "cli.hpp"
+#include "measure.hpp"
+#include "scheduler.hpp"
+#include "stack.hpp"
+
+namespace green = book::green;
+namespace measure = book::measure;
+
+namespace {
+
+// [proc]
+// One field of /proc/self/status or /proc/meminfo, in KiB (-1 when absent).
+long kib_field(const char* file, const std::string& field) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stol(line.substr(field.size() + 1));
+    return -1;
+}
+long read_long(const char* path) {
+    std::ifstream in(path);
+    long v = -1;
+    in >> v;
+    return v;
+}
+long map_count() {
+    std::ifstream in("/proc/self/maps");
+    std::string line;
+    long n = 0;
+    while (std::getline(in, line)) ++n;
+    return n;
+}
+// [/proc]
+
+struct Snapshot {
+    long vm_kib, rss_kib, kernel_stack_kib;
+    static Snapshot now() {
+        return {kib_field("/proc/self/status", "VmSize"),
+                kib_field("/proc/self/status", "VmRSS"),
+                kib_field("/proc/meminfo", "KernelStack")};
+    }
+};
+
+std::string mib(double kib) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MiB", kib / 1024.0);
+    return buf;
+}
+
+// Creation times per item, from batches of `batch` creations (median, min, max).
+void print_rate(const char* what, const std::vector<double>& ns_per_item) {
+    auto s = measure::summarize(ns_per_item);
+    std::printf("%s: median %s, min %s, max %s per creation (%zu batches)\n", what,
+                measure::format_ns(s.median).c_str(), measure::format_ns(s.min).c_str(),
+                measure::format_ns(s.max).c_str(), s.n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long greens = 100000;
+    long threads = 10000;
+    int stack_kib = 16;
+    long guard_demo = 1000;
+    book::cli::Parser cli("memory",
+                          "Memory of many green threads against many OS threads.");
+    cli.option("green", greens, 10L, 1000000L, "green threads alive at once")
+        .option("threads", threads, 10L, 30000L, "OS threads alive at once")
+        .option("stack-kib", stack_kib, 8, 1024, "green-thread stack size, KiB")
+        .option("guard-demo", guard_demo, 10L, 10000L,
+                "guarded stacks mapped to count map entries");
+    cli.parse(argc, argv);
+
+    // [limits]
+    rlimit nproc{};
+    getrlimit(RLIMIT_NPROC, &nproc);
+    auto lim = [](rlim_t v) {
+        return v == RLIM_INFINITY ? std::string("unlimited") : std::to_string(v);
+    };
+    std::printf("== limits of this machine\n");
+    std::printf("kernel.threads-max: %ld (tasks, system-wide)\n",
+                read_long("/proc/sys/kernel/threads-max"));
+    std::printf("kernel.pid_max: %ld (ids, shared by every container on the kernel)\n",
+                read_long("/proc/sys/kernel/pid_max"));
+    std::printf("RLIMIT_NPROC: soft %s, hard %s (tasks of this user)\n",
+                lim(nproc.rlim_cur).c_str(), lim(nproc.rlim_max).c_str());
+    const long max_maps = read_long("/proc/sys/vm/max_map_count");
+    const long maps_now = map_count();
+    std::printf("vm.max_map_count: %ld; this process uses %ld map entries now\n",
+                max_maps, maps_now);
+    // [/limits]
+
+    // [guard-cost]
+    std::printf("== what a guard page costs in map entries\n");
+    {
+        std::vector<green::Stack> guarded;
+        const long before = map_count();
+        for (long i = 0; i < guard_demo; ++i)
+            guarded.emplace_back(static_cast<std::size_t>(stack_kib) * 1024,
+                                 green::Stack::Guard::yes);
+        const long added = map_count() - before;
+        std::printf("%ld guarded stacks added %ld map entries (%.2f per stack)\n",
+                    guard_demo, added,
+                    static_cast<double>(added) / static_cast<double>(guard_demo));
+        green::StackPool pool(static_cast<std::size_t>(stack_kib) * 1024,
+                              green::Stack::Guard::no);
+        const long before_pool = map_count();
+        std::vector<green::Stack> plain;
+        for (long i = 0; i < guard_demo; ++i) plain.push_back(pool.acquire());
+        std::printf("%ld unguarded stacks from the pool's arenas added %ld map entries\n",
+                    guard_demo, map_count() - before_pool);
+        std::printf("guarded stacks that fit in the map budget left: about %ld\n",
+                    (max_maps - maps_now) / 2);
+    }
+    // [/guard-cost]
+
+    // [greens]
+    std::printf("== %ld green threads, %d KiB stacks, no guard pages (arena)\n", greens,
+                stack_kib);
+    const Snapshot g0 = Snapshot::now();
+    Snapshot g1{};
+    std::vector<double> spawn_ns;
+    {
+        green::Scheduler s(
+            {static_cast<std::size_t>(stack_kib) * 1024, green::Stack::Guard::no});
+        std::atomic<long> started{0};  // shared by every green thread
+        const long batch = greens >= 10000 ? greens / 20 : greens / 5;
+        for (long i = 0; i < greens;) {
+            auto t = measure::Clock::now();
+            const long first = i;
+            const long end = std::min(greens, i + batch);
+            for (; i < end; ++i)
+                s.spawn([&started, &g1, greens] {
+                    volatile char touch[256];  // a small frame, like a real task
+                    touch[0] = 1;
+                    touch[255] = touch[0];
+                    if (++started == greens) g1 = Snapshot::now();  // every one is alive
+                    green::yield();
+                });
+            spawn_ns.push_back(measure::seconds_since(t) * 1e9 /
+                               static_cast<double>(end - first));
+        }
+        s.run();
+        std::printf("alive at once: %ld\n", started.load());
+    }
+    // [/greens]
+    const double g_vm = static_cast<double>(g1.vm_kib - g0.vm_kib);
+    const double g_rss = static_cast<double>(g1.rss_kib - g0.rss_kib);
+    std::printf("virtual size grew by %s (%.1f KiB per green thread)\n",
+                mib(g_vm).c_str(), g_vm / static_cast<double>(greens));
+    std::printf("resident memory grew by %s (%.1f KiB per green thread)\n",
+                mib(g_rss).c_str(), g_rss / static_cast<double>(greens));
+    print_rate("spawn", spawn_ns);
+
+    // [threads]
+    std::printf("== %ld OS threads, default stacks\n", threads);
+    const Snapshot t0 = Snapshot::now();
+    Snapshot t1{};
+    std::vector<double> create_ns;
+    long created = 0;
+    {
+        std::latch go(1);
+        std::vector<std::thread> pool;
+        pool.reserve(static_cast<std::size_t>(threads));
+        const long batch = threads >= 1000 ? threads / 20 : threads / 5;
+        std::string failure;
+        while (created < threads && failure.empty()) {
+            auto t = measure::Clock::now();
+            long n = 0;
+            for (; n < batch && created < threads; ++n, ++created) {
+                try {
+                    pool.emplace_back([&go] { go.wait(); });
+                } catch (const std::system_error& e) {
+                    failure = e.what();
+                    break;
+                }
+            }
+            if (n > 0)
+                create_ns.push_back(measure::seconds_since(t) * 1e9 /
+                                    static_cast<double>(n));
+        }
+        if (!failure.empty())
+            std::printf("thread creation stopped at %ld threads: %s\n", created,
+                        failure.c_str());
+        t1 = Snapshot::now();  // every thread created so far is alive, blocked in
+                               // go.wait()
+        go.count_down();
+        for (auto& th : pool) th.join();
+    }
+    // [/threads]
+    std::printf("alive at once: %ld\n", created);
+    const double t_vm = static_cast<double>(t1.vm_kib - t0.vm_kib);
+    const double t_rss = static_cast<double>(t1.rss_kib - t0.rss_kib);
+    const double t_ks = static_cast<double>(t1.kernel_stack_kib - t0.kernel_stack_kib);
+    std::printf("virtual size grew by %s (%.1f KiB per thread)\n", mib(t_vm).c_str(),
+                t_vm / static_cast<double>(created));
+    std::printf("resident memory grew by %s (%.1f KiB per thread)\n", mib(t_rss).c_str(),
+                t_rss / static_cast<double>(created));
+    std::printf(
+        "kernel stacks (whole machine, /proc/meminfo) grew by %s "
+        "(%.1f KiB per thread)\n",
+        mib(t_ks).c_str(), t_ks / static_cast<double>(created));
+    print_rate("thread creation", create_ns);
+    return 0;
+}
