@@ -45,7 +45,8 @@ class BOOK_SCOPED_CAPABILITY LockGuard;
  * @brief A std::mutex that Clang's thread-safety analysis knows to be a lock.
  *
  * libstdc++'s std::mutex carries no capability annotations, so the analysis cannot tell
- * that `lock()` acquires it. This wrapper adds them and nothing else.
+ * that `%lock()` acquires it. This wrapper adds them and nothing else: `%lock()` acquires
+ * the capability, `%unlock()` releases it, `%try_lock()` acquires it when it returns true.
  *
  * @code
  * class Account {
@@ -69,7 +70,8 @@ private:
     std::mutex m_;
 };
 
-/// Holds a Mutex for the guard's lifetime (std::lock_guard with annotations).
+/// Holds a Mutex for the guard's lifetime (std::lock_guard with annotations): the
+/// constructor acquires the capability, the destructor releases it.
 class LockGuard {
 public:
     /// Locks @p m.

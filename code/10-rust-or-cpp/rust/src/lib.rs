@@ -146,7 +146,9 @@ pub mod cli {
                         i += 1;
                         match argv.get(i) {
                             Some(v) => v.clone(),
-                            None => self.fail(&format!("option '--{}' needs a value", name)),
+                            None => {
+                                self.fail(&format!("option '--{}' needs a value", name))
+                            }
                         }
                     }
                 };

@@ -1,6 +1,7 @@
 // What the Rust compiler accepts and still gets wrong: a check-then-act race across two
 // lock scopes, a data race inside `unsafe`, and a deadlock, detected by a time limit.
 use rust_or_cpp::cli::Parser;
+use std::sync::atomic::{compiler_fence, AtomicU32, Ordering};
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -49,13 +50,22 @@ unsafe impl Sync for SharedPtr {}
 fn unsafe_counter(increments: u64) -> u64 {
     let mut counter = 0u64;
     let shared = SharedPtr(&mut counter);
+    let ready = AtomicU32::new(0); // both loops start together, to overlap as much as they can
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
                 let p = &shared; // capture the whole wrapper, not its raw-pointer field
+                ready.fetch_add(1, Ordering::SeqCst);
+                while ready.load(Ordering::SeqCst) < 2 {
+                    std::hint::spin_loop();
+                }
                 for _ in 0..increments {
-                    // volatile keeps one load and one store per increment (as chapter 4)
-                    unsafe { p.0.write_volatile(p.0.read_volatile() + 1) };
+                    // A separate load and store per increment, as chapter 4's counter; the
+                    // fence stops LLVM from fusing them into one add-to-memory instruction,
+                    // which races too but loses far fewer updates.
+                    let v = unsafe { p.0.read_volatile() };
+                    compiler_fence(Ordering::SeqCst);
+                    unsafe { p.0.write_volatile(v + 1) };
                 }
             });
         }
