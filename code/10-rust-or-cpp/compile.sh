@@ -15,7 +15,8 @@ trap 'rm -rf "$out"' EXIT
 status=0
 for file in "$@"; do
     # rustc's --out-dir (the last flag) gets a scratch directory, shown as <scratch>
-    case $flags in *--out-dir) extra=" $out" shown=" <scratch>" ;; *) extra="" shown="" ;; esac
+    extra="" shown=""
+    case $flags in *--out-dir) extra=" $out" shown=" <scratch>" ;; esac
     echo "\$ $(basename "$compiler")$flags$shown $file"
     # shellcheck disable=SC2086
     "$compiler" $flags $extra "$file" 2>&1

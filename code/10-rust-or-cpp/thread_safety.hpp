@@ -44,9 +44,10 @@ class BOOK_SCOPED_CAPABILITY LockGuard;
 /**
  * @brief A std::mutex that Clang's thread-safety analysis knows to be a lock.
  *
- * libstdc++'s std::mutex carries no capability annotations, so the analysis cannot tell
- * that `%lock()` acquires it. This wrapper adds them and nothing else: `%lock()` acquires
- * the capability, `%unlock()` releases it, `%try_lock()` acquires it when it returns true.
+ * libstdc++'s std::mutex carries no capability annotations, so the analysis cannot
+ * tell that its lock function acquires it. This wrapper adds them and nothing else:
+ * %lock() acquires the capability, %unlock() releases it, and %try_lock() acquires it
+ * when it returns true.
  *
  * @code
  * class Account {

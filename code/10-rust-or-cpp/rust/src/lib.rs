@@ -1,8 +1,8 @@
 //! Helpers shared by the chapter's Rust programs: the book's command-line conventions.
 
 pub mod cli {
-    //! Every option is `--name VALUE` or `--name=VALUE`; anything unknown, a missing value
-    //! or a number out of range prints the usage to stderr and exits with status 2;
+    //! Every option is `--name VALUE` or `--name=VALUE`; anything unknown, a missing
+    //! value or a number out of range prints the usage to stderr and exits with status 2;
     //! `--help` prints it to stdout and exits with status 0 (as code/common/cli.hpp).
     use std::collections::HashMap;
     use std::process::exit;

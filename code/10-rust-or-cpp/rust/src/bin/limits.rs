@@ -50,7 +50,8 @@ unsafe impl Sync for SharedPtr {}
 fn unsafe_counter(increments: u64) -> u64 {
     let mut counter = 0u64;
     let shared = SharedPtr(&mut counter);
-    let ready = AtomicU32::new(0); // both loops start together, to overlap as much as they can
+    // Both loops start together, to overlap as much as they can.
+    let ready = AtomicU32::new(0);
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
@@ -60,9 +61,9 @@ fn unsafe_counter(increments: u64) -> u64 {
                     std::hint::spin_loop();
                 }
                 for _ in 0..increments {
-                    // A separate load and store per increment, as chapter 4's counter; the
-                    // fence stops LLVM from fusing them into one add-to-memory instruction,
-                    // which races too but loses far fewer updates.
+                    // A separate load and store per increment, as chapter 4's
+                    // counter; the fence stops LLVM from fusing them into one
+                    // add-to-memory instruction (which races too, but loses far fewer).
                     let v = unsafe { p.0.read_volatile() };
                     compiler_fence(Ordering::SeqCst);
                     unsafe { p.0.write_volatile(v + 1) };
