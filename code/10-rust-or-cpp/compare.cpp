@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -118,8 +119,9 @@ int compare(int argc, char** argv) {
     long long counter_n = 500'000, channel_n = 100'000, sum_n = 4'000'000;
     book::cli::Parser cli("compare",
                           "C++ and Rust workloads, interleaved round by round.");
-    cli.option("cpp", cpp, "path of the C++ workloads program")
-        .option("rust", rust, "path of the Rust workloads program (omit: C++ only)")
+    cli.option("cpp", cpp,
+               "the C++ workloads program (relative: to this program's folder)")
+        .option("rust", rust, "the Rust workloads program (omit: C++ only; same rule)")
         .option("reps", reps, 1, 1000, "measured rounds")
         .option("warmup", warmup, 0, 100, "unrecorded rounds first")
         .option("threads", threads, 1, 64, "threads of the counters and chunked sums")
@@ -133,6 +135,11 @@ int compare(int argc, char** argv) {
         std::fprintf(stderr, "compare: --cpp is required\n%s", cli.usage().c_str());
         return 2;
     }
+    // Relative paths name programs beside this one, wherever it is run from.
+    const auto here = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+    for (std::string* path : {&cpp, &rust})
+        if (!path->empty() && std::filesystem::path(*path).is_relative())
+            *path = (here / *path).string();
 
     std::vector<Contender> all;
     for (auto& c : contenders(counter_n, channel_n, sum_n)) {

@@ -1,11 +1,16 @@
 #!/bin/sh
-# compile.sh ROOT EXPECT COMPILER [FLAGS...] -- FILES...: compiles each file from ROOT (so
-# that diagnostics show repository-relative paths) and prints the command, everything the
-# compiler said and its exit status. EXPECT is "fail" (each file must be rejected) or
-# "pass" (each must compile); the script exits 1 when a file does otherwise.
+# compile.sh EXPECT COMPILER [FLAGS...] -- FILES...: compiles each file from the
+# repository's root (so that diagnostics show repository-relative paths) and prints the
+# command, everything the compiler said and its exit status. EXPECT is "fail" (each file
+# must be rejected) or "pass" (each must compile); exits 1 when a file does otherwise.
 set -u
-root=$1 expect=$2 compiler=$3
-shift 3
+if [ $# -lt 3 ]; then
+    echo "usage: compile.sh fail|pass COMPILER [FLAGS...] -- FILES..." >&2
+    exit 2
+fi
+root=$(cd "$(dirname "$0")/../.." && pwd)
+expect=$1 compiler=$2
+shift 2
 flags=""
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do flags="$flags $1"; shift; done
 [ $# -gt 0 ] && shift

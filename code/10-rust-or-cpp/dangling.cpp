@@ -1,7 +1,11 @@
 // A thread that keeps a reference to a local of the function that started it: C++
 // compiles it; AddressSanitizer reports the read after that function has returned.
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "cli.hpp"
@@ -25,9 +29,26 @@ namespace {
 }  // namespace
 
 int main(int argc, char** argv) {
+    bool fake_stacks = false;
     book::cli::Parser cli("dangling",
                           "A thread reads a local of a function that returned.");
+    cli.flag("fake-stacks", fake_stacks,
+             "rerun with ASAN_OPTIONS=detect_stack_use_after_return=1");
     cli.parse(argc, argv);
+    // [fake-stacks]
+    // ASan reads ASAN_OPTIONS when the process starts, so the option is set by running
+    // this program again with it in the environment.
+    const char* opts = std::getenv("ASAN_OPTIONS");
+    const std::string wanted = "detect_stack_use_after_return=1";
+    if (fake_stacks &&
+        (opts == nullptr || std::string(opts).find(wanted) == std::string::npos)) {
+        const std::string all = opts ? std::string(opts) + ":" + wanted : wanted;
+        setenv("ASAN_OPTIONS", all.c_str(), 1);
+        execv("/proc/self/exe", argv);
+        std::perror("dangling: execv");
+        return 1;
+    }
+    // [/fake-stacks]
     std::atomic<bool> go{false};
     int out = 0;
     {

@@ -45,9 +45,8 @@ class BOOK_SCOPED_CAPABILITY LockGuard;
  * @brief A std::mutex that Clang's thread-safety analysis knows to be a lock.
  *
  * libstdc++'s std::mutex carries no capability annotations, so the analysis cannot
- * tell that its lock function acquires it. This wrapper adds them and nothing else:
- * %lock() acquires the capability, %unlock() releases it, and %try_lock() acquires it
- * when it returns true.
+ * tell that locking it acquires it. This wrapper adds them and nothing else: locking
+ * acquires the capability, unlocking releases it, and a successful try-lock acquires it.
  *
  * @code
  * class Account {

@@ -27,3 +27,17 @@ def check(output, args):
     if "--rust" in args:
         assert sum(1 for g, _, _ in rows if g == "parallel sum") >= 3
         assert "ratio C++ / Rust" in output, "no ratio table"
+
+
+def expectations(output, args):
+    """What a quiet machine shows: the same design costs about the same in both languages."""
+    ratios = {(m[0], m[1]): float(m[2]) for m in
+              re.findall(r"^\s+(\S+)\s+/\s+(\S+)\s+([\d.]+)$", output, re.M)}
+    out = []
+    for a, b in (("cpp.mutex_counter", "rust.mutex_counter"),
+                 ("cpp.atomic_counter", "rust.atomic_counter")):
+        r = ratios.get((a, b))
+        if r is not None:
+            out.append((f"{a} / {b} lies between 0.5 and 2 (the same design in both)",
+                        0.5 <= r <= 2.0, f"{r:.2f}"))
+    return out
