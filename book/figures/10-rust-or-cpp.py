@@ -3,6 +3,8 @@
 compare: the same four workloads in C++ and in Rust, one panel per workload; bars are
 medians over the interleaved rounds, whiskers run from min to max.
 """
+import textwrap
+
 import bookplot
 
 
@@ -28,8 +30,7 @@ def main():
             ax.bar(x, med, color=[colour[r["language"]] for r in mine], yerr=[lo, hi],
                    ecolor=theme.fg, capsize=3, width=0.65)
             ax.set_xticks(x)
-            ax.set_xticklabels([r["label"].replace(" ", "\n", 1) for r in mine],
-                               fontsize=7)
+            ax.set_xticklabels([tick(r["label"]) for r in mine], fontsize=7)
             ax.set_title(group, color=theme.fg, fontsize=10)
             ax.set_ylim(bottom=0)
             ax.grid(axis="y")
@@ -38,15 +39,14 @@ def main():
                 ax.annotate(f"{m:.1f}", (xi, m), xytext=(0, 3), textcoords="offset points",
                             ha="center", color=theme.fg, fontsize=7)
         axes[0].set_ylabel("ms per run (median, min-max)")
-        handles = [bookplot_patch(colour[k], k) for k in ("C++", "Rust")]
-        fig.legend(handles=handles, loc="upper right", frameon=False, labelcolor=theme.fg)
 
-    bookplot.draw_both(draw, stem, figsize=(11.0, 3.6))
+    bookplot.draw_both(draw, stem, figsize=(11.0, 4.0))
 
 
-def bookplot_patch(colour, label):
-    from matplotlib.patches import Patch
-    return Patch(facecolor=colour, label=label)
+def tick(label):
+    """'C++ book BoundedQueue' -> 'C++' over the rest, wrapped to short lines."""
+    language, _, rest = label.partition(" ")
+    return language + "\n" + "\n".join(textwrap.wrap(rest, 12, break_long_words=False))
 
 
 if __name__ == "__main__":
