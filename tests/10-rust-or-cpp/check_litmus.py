@@ -1,0 +1,21 @@
+"""Output check of litmus (C++) and rust_litmus: sequentially consistent accesses never
+let both threads read 0; relaxed ones may (how often varies, so nothing is asserted)."""
+import re
+
+
+def check(output, args):
+    rows = {m[0].lower(): (int(m[1]), int(m[2])) for m in
+            re.findall(r"^(\w+)\s+rounds (\d+) both read 0: (\d+)", output, re.M)}
+    relaxed = rows.get("relaxed")
+    seq = rows.get("seq_cst") or rows.get("seqcst")
+    assert relaxed and seq, f"both variants must be printed: {rows}"
+    assert seq[1] == 0, f"seq_cst let both threads read 0 {seq[1]} times"
+    assert 0 <= relaxed[1] <= relaxed[0], "impossible relaxed count"
+
+
+def expectations(output, args):
+    rows = {m[0].lower(): int(m[1]) for m in
+            re.findall(r"^(\w+)\s+rounds \d+ both read 0: (\d+)", output, re.M)}
+    n = rows.get("relaxed", 0)
+    return [("relaxed accesses show the store-buffering outcome at least once", n > 0,
+             f"{n} times")]
