@@ -210,6 +210,8 @@ int main(int argc, char** argv) {
     // [/contenders]
 
     ResultCsv csv(o.csv);
+    const double c = cpus;
+    csv.row("setup", "cpus", cpus, "count", Summary{c, c, c, 1});  // for the figures
     Summary serial{};
     std::vector<Summary> at_full;
     std::vector<std::string> names;

@@ -71,6 +71,7 @@ struct Job {
     std::condition_variable done;
 };
 
+// [claim-steal]
 // Takes up to `grain` iterations from the front of slot s.
 inline bool claim_own(Job& job, unsigned s, std::size_t& lo, std::size_t& hi) {
     Slot& slot = job.slots[s];
@@ -107,6 +108,7 @@ inline bool steal(Job& job, unsigned s, std::size_t& lo, std::size_t& hi) {
     }
     return false;
 }
+// [/claim-steal]
 
 }  // namespace detail
 
@@ -202,6 +204,8 @@ private:
         return index;
     }
 
+    // [run-job]
+    // Step 1: the Job lives on the caller's stack; slots start as an even split.
     template <class Body>
     void run_job(std::size_t begin, std::size_t end, std::size_t grain, Body& body) {
         if (grain == 0) throw std::invalid_argument("parallel_for: grain must be >= 1");
@@ -223,6 +227,7 @@ private:
         participate(job, 0);
         finish(job);
     }
+    // [/run-job]
 
     void publish(detail::Job& job) {
         {
@@ -232,6 +237,7 @@ private:
         wake_.notify_all();
     }
 
+    // [participate]
     // Step 2: claim from one's own slot, steal when it is empty, leave when all are.
     static void participate(detail::Job& job, unsigned slot) {
         std::size_t lo = 0, hi = 0;
@@ -247,7 +253,9 @@ private:
             }
         }
     }
+    // [/participate]
 
+    // [finish]
     // Step 4: no one joins after this; wait for those inside, then report.
     void finish(detail::Job& job) {
         if (job.slot_count > 1) {
@@ -258,7 +266,9 @@ private:
         job.done.wait(wait, [&] { return job.inside == 0; });
         if (job.error) std::rethrow_exception(job.error);
     }
+    // [/finish]
 
+    // [worker-loop]
     void worker_loop(unsigned index) {
         detail_index() = index;
         std::unique_lock guard(lock_);
@@ -280,6 +290,7 @@ private:
             guard.lock();
         }
     }
+    // [/worker-loop]
 
     // The newest published job with a free slot (inner loops first); under lock_.
     detail::Job* joinable() const {

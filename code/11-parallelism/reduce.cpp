@@ -146,6 +146,8 @@ int main(int argc, char** argv) {
         o.reps, o.warmup);
 
     ResultCsv csv(o.csv);
+    const double c = cpus;
+    csv.row("setup", "cpus", cpus, "count", Summary{c, c, c, 1});  // for the figures
     bool all_exact = true;
     Summary serial_loop{};
 
