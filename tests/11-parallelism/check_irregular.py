@@ -1,0 +1,25 @@
+"""Output check of irregular: the same image from every schedule, busy time for every worker."""
+import re
+
+
+def check(output, args):
+    cpus = int(re.search(r"^CPUs in this process's affinity mask: (\d+)$", output, re.M).group(1))
+    counts = [int(x) for x in re.search(r"^thread counts measured: ([\d ]+)$", output, re.M).group(1).split()]
+    assert counts == list(range(1, len(counts) + 1)), f"thread counts 1..max: {counts}"
+    full = min(cpus, max(counts))
+    exempt = "BOOK EXEMPTION (thread)" in output
+    for p in counts:
+        assert re.search(rf"^== {p} threads?$", output, re.M), f"a table at {p} threads"
+    m = re.search(r"^cheapest row: (\d+) iterations; dearest row: (\d+)", output, re.M)
+    assert m and int(m.group(1)) <= int(m.group(2)), "the per-row cost is reported"
+    busy = output.split("== per-worker busy time")[1].split("== grain size")[0]
+    names = ["pool (stealing)"] + ([] if exempt else ["OpenMP static", "OpenMP dynamic,1", "oneTBB"])
+    for name in names:
+        m = re.search(rf"^  {re.escape(name)} +((?:[\d.]+ +)+)imbalance ([\d.]+)$", busy, re.M)
+        assert m, f"busy time of {name}"
+        assert len(m.group(1).split()) == full, f"{name}: one busy time per worker ({full})"
+        assert float(m.group(2)) >= 1.0 or float(m.group(2)) == 0, "imbalance is max over mean, at least 1"
+    grains = re.findall(r"^  grain +(\d+): ", output, re.M)
+    assert len(grains) >= 3 and grains[0] == "1", f"a grain sweep from 1: {grains}"
+    assert re.search(r"^every run's iteration total equals the serial one \(\d+\): yes$", output, re.M)
+    assert "the image is the serial one, pixel for pixel: yes" in output
