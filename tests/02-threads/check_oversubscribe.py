@@ -39,3 +39,8 @@ def check(output, args):
         for k in (3, 6, 9, 12):
             med, lo, hi = (float(x) for x in r[k:k + 3])
             assert lo <= med <= hi, f"a median lies outside its min-max in row {r}"
+        # Physical bounds that hold on any machine, busy or not (the tolerance covers clock
+        # granularity only): no thread runs more than all of its wall time, and a batch
+        # gets at most one CPU's worth of time per allowed CPU.
+        assert float(r[5]) <= 1.02, f"a thread's share exceeds 1 in row {r}"
+        assert float(r[8]) <= cpus * 1.02 + 0.02, f"a batch used more CPUs than allowed in row {r}"
