@@ -21,6 +21,17 @@ def check(output, args):
     after = re.search(r"^after the guard: sched_getaffinity: (\d+) CPU\(s\) allowed$", output, re.M)
     assert after and int(after.group(1)) == n, "the guard did not restore the mask"
 
+    # the worker count: the affinity count, capped by the quota rounded up, at least 1
+    quota = re.search(r"^cgroup CPU quota: (none|([\d.]+) CPUs \(.+\))$", output, re.M)
+    workers = re.search(r"^this_process_worker_count\(\): (\d+) ", output, re.M)
+    assert quota and workers, "the quota or worker-count line is missing"
+    expected_workers = n
+    if quota.group(2):
+        import math
+        expected_workers = max(1, min(n, math.ceil(float(quota.group(2)) - 0.005)))
+    assert int(workers.group(1)) == expected_workers, \
+        f"worker_count() {workers.group(1)}, expected {expected_workers}"
+
     num = r"([\d.]+) \(([\d.]+)\.\.([\d.]+)\)"
     rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
     assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
