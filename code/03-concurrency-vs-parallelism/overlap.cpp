@@ -1,6 +1,7 @@
 // overlap.cpp: on a single CPU, overlapping tasks that wait pays off when their waits
 // proceed in parallel (independent devices), and not when one serial device serves
 // them all, nor when the tasks compute.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -337,5 +338,17 @@ int main(int argc, char** argv) {
     for (const TaskResult& r : ways[4].last) par += r.checksum;
     std::printf("CPUs the tasks ran on: %s\n", format_cpus(seen).c_str());
     std::printf("CPU-bound checksums agree: %s\n", seq == par ? "yes" : "NO");
+    // [regular-file]
+    // A regular file is always "ready": poll cannot tell whether a read would wait
+    // for the disk, so an event loop cannot overlap file reads this way.
+    const int file = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);  // a regular file
+    pollfd f{file, POLLIN | POLLOUT, 0};
+    const int ready = file >= 0 ? ::poll(&f, 1, 0) : -1;  // 0 ms: do not wait
+    std::printf("a regular file, polled without waiting: %s\n",
+                ready == 1 && (f.revents & POLLIN) && (f.revents & POLLOUT)
+                    ? "ready for reading and writing"
+                    : "not ready");
+    if (file >= 0) ::close(file);
+    // [/regular-file]
     return complete && seq == par ? 0 : 1;
 }

@@ -34,3 +34,5 @@ def check(output, args):
         m = re.search(rf"^one serial device, {how}\s+[\d.]+\s+\(([\d.]+)\.\.", output, re.M)
         assert m and float(m.group(1)) >= total * latency_ms - 0.06, \
             f"the serial device finished {how} sooner than its requests' latencies allow"
+    assert "a regular file, polled without waiting: ready for reading and writing" in output, \
+        "POSIX: regular files always poll true for reading and writing"
