@@ -18,6 +18,7 @@ packages=(
   rustc cargo librust-rayon-dev librust-tokio-dev librust-crossbeam-channel-dev  # Rust, offline crates
   g++-aarch64-linux-gnu qemu-user                       # the AArch64 build, run under emulation
   strace libbenchmark-dev clang-format                  # system-call captures, bench/, the code style
+  procps                                                # ps, for the process-state capture of chapter 1
   epubcheck poppler-utils                               # EPUB and PDF editions, checked
 )
 # The browser test runs on Node.js (playwright-core from npm drives the chromium above): Debian's nodejs and

@@ -123,8 +123,19 @@ struct Pipe {
     }
 };
 
-/// Writes every byte of @p bytes to @p fd, retrying after partial writes and EINTR;
-/// throws std::system_error on failure.
+/**
+ * @brief Writes every byte of @p bytes to @p fd, retrying after partial writes and
+ * EINTR; throws std::system_error on failure.
+ *
+ * One failure does not reach the caller as an exception by default: a write to a
+ * pipe (or socket) whose read ends are all closed makes the kernel send the
+ * process SIGPIPE, whose default action ends the process. Only a process that
+ * ignores or blocks SIGPIPE sees the write fail with EPIPE, which this function
+ * then throws as std::system_error. A single write of at most PIPE_BUF bytes
+ * (4096 on Linux) to a pipe is atomic: it never interleaves with another
+ * writer's bytes. A longer one may be split, and so may the several writes
+ * this function makes after a partial write.
+ */
 inline void write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -217,7 +228,9 @@ inline ChildReport wait_for(pid_t pid) {
  *
  * The child never returns into the caller's code. It ends with `_exit`, not
  * `exit`, so it neither runs the parent's atexit handlers nor flushes stdio
- * buffers it inherited (which would print their contents a second time). An
+ * buffers it inherited (which would print their contents a second time; some
+ * sanitizers, ThreadSanitizer among them, intercept `_exit` and do flush, so
+ * flush stdio before fork whatever the child does). An
  * exception escaping @p body ends the child with code 125. In a program with
  * several threads, the child has only the thread that called fork: @p body
  * should then use async-signal-safe calls only (those POSIX allows in a signal
@@ -251,7 +264,8 @@ pid_t fork_child(Body&& body) {
  * The new process inherits this process's environment and every descriptor
  * not marked close-on-exec. glibc creates it without copying the parent's
  * page tables (a vfork-like clone), so the cost does not grow with the
- * parent's memory, unlike fork followed by exec.
+ * parent's memory, unlike fork followed by exec, whose page-table copy grows
+ * with the private memory the parent has written.
  *
  * @code
  * pid_t pid = book::processes::spawn({"/bin/true"});
@@ -260,7 +274,9 @@ pid_t fork_child(Body&& body) {
  *
  * @return the child's PID. Throws std::invalid_argument for an empty @p argv and
  *         std::system_error when the program cannot be started (for example
- * ENOENT).
+ *         ENOENT). Reporting a failed exec as an error is glibc's behaviour
+ *         since 2.24 (and musl's); POSIX also allows posix_spawn to succeed and
+ *         the child to exit with status 127.
  */
 inline pid_t spawn(const std::vector<std::string>& argv) {
     if (argv.empty()) throw std::invalid_argument("spawn: argv is empty");

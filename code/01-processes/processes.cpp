@@ -16,6 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include <climits>
+#include <csignal>
+#include <system_error>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -210,6 +214,71 @@ void show_pipe() {
 }
 // [/pipe]
 
+// [pipe-writers]
+// Writes into a pipe whose only read end is closed, with SIGPIPE at its default
+// action or ignored; reports how the writing child ended.
+void write_to_pipe_without_reader(bool ignore_sigpipe) {
+    std::fflush(stdout);
+    auto pipe = bp::Pipe::create();
+    pipe.read_end.close();  // no process holds a read end any more
+    pid_t child = bp::fork_child([&] {
+        if (ignore_sigpipe) ::signal(SIGPIPE, SIG_IGN);
+        try {
+            bp::write_all(pipe.write_end.get(), "nobody will read this");
+            say("write_all returned\n");
+        } catch (const std::system_error& e) {
+            Line line;
+            line << "  write_all threw std::system_error: " << e.what()
+                 << (e.code().value() == EPIPE ? " (EPIPE)\n" : "\n");
+            say(line.view());
+        }
+        return 0;
+    });
+    const auto status = bp::wait_for(child).status;
+    std::printf("  writer %s%s\n", status.describe().c_str(),
+                !status.exited && status.signal == SIGPIPE ? " = SIGPIPE" : "");
+}
+
+// Several children write records of `size` bytes, one write(2) each, into one pipe;
+// returns how many of the records the parent read back whole, at their place.
+std::size_t records_intact(int writers, int records, std::size_t size) {
+    std::fflush(stdout);
+    auto pipe = bp::Pipe::create();
+    std::vector<pid_t> children;
+    for (int w = 0; w < writers; ++w)
+        children.push_back(bp::fork_child([&, w] {
+            pipe.read_end.close();
+            const std::string record(size, static_cast<char>('a' + w));
+            for (int r = 0; r < records; ++r) bp::write_all(pipe.write_end.get(), record);
+            return 0;
+        }));
+    pipe.write_end.close();
+    const std::string all = bp::read_all(pipe.read_end.get());
+    for (pid_t c : children) bp::wait_for(c);
+    std::size_t intact = 0;  // a record is intact when its size bytes are one letter
+    for (std::size_t at = 0; at + size <= all.size(); at += size)
+        intact += all.find_first_not_of(all[at], at) >= at + size;
+    return intact;
+}
+
+void show_pipe_writers() {
+    std::printf("\n== writers: a pipe without a reader, and several writers at once\n");
+    std::printf("a pipe whose read end is closed, SIGPIPE at its default action:\n");
+    write_to_pipe_without_reader(false);
+    std::printf("the same, SIGPIPE ignored in the writer:\n");
+    write_to_pipe_without_reader(true);
+    const int writers = 4, small_records = 2000, big_records = 20;
+    const std::size_t small = 512, big = 100 * 1024;
+    std::printf("PIPE_BUF = %d bytes\n", PIPE_BUF);
+    std::printf("%d writers x %d records of %zu bytes: %zu of %d records intact\n",
+                writers, small_records, small,
+                records_intact(writers, small_records, small), writers * small_records);
+    std::printf("%d writers x %d records of %zu bytes: %zu of %d records intact\n",
+                writers, big_records, big, records_intact(writers, big_records, big),
+                writers * big_records);
+}
+// [/pipe-writers]
+
 // [cost-contenders]
 // Each function creates `batch` threads or processes one after another, waits for
 // each, and returns the mean time of one creation, including its join or wait,
@@ -390,6 +459,10 @@ void show_fork_cost_by_size(const Options& o) {
         "posix_spawn+wait %.1fx\n",
         o.mib, results[4].median / results[0].median,
         results[5].median / results[1].median);
+    // The least disturbed samples: what the operation costs when nothing competes.
+    std::printf(
+        "min at %d MiB / min at 0 MiB:       fork+wait %.1fx, posix_spawn+wait %.1fx\n",
+        o.mib, results[4].min / results[0].min, results[5].min / results[1].min);
 }
 // [/fork-size]
 
@@ -591,6 +664,7 @@ int main(int argc, char** argv) {
         show_copy_on_write(o.mib);
         show_exec();
         show_pipe();
+        show_pipe_writers();
         show_creation_cost(o);
         show_fork_cost_by_size(o);
         show_zombie();

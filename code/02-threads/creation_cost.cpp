@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -50,11 +51,15 @@ void jthread_scope() {
 }  // ~jthread requests stop (nobody listens) and joins
 // [/contenders]
 
-long resident_kib() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+// A field of /proc/self/status in KiB, such as "VmRSS" (all resident memory) or
+// "RssAnon" (resident anonymous memory: the private pages the process has written,
+// whose page-table entries fork copies); -1 if absent.
+long status_kib(const std::string& field) {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind(field + ":", 0) == 0)
+            return std::atol(line.c_str() + field.size() + 1);
+    return -1;
 }
 
 }  // namespace
@@ -115,9 +120,9 @@ int main(int argc, char** argv) {
             "run nothing, finish, reap):\n",
             reps, warmup, batch);
         std::printf(
-            "parent's resident memory: %ld KiB (fork copies the page tables that map "
-            "it)\n",
-            resident_kib());
+            "parent's memory: %ld KiB resident, of which %ld KiB anonymous (the private "
+            "written pages whose page-table entries fork copies)\n",
+            status_kib("VmRSS"), status_kib("RssAnon"));
         // One unit and no padding around the numbers: runs then differ only in their
         // numbers.
         std::printf("%-22s median (min..max), microseconds\n", "");

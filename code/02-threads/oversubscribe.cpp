@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cpu_affinity.hpp"
+#include "worker_count.hpp"
 #include "cli.hpp"
 #include "measure.hpp"
 #include "thread_usage.hpp"
@@ -50,6 +51,20 @@ void show_cpus() {
                 book::threads::allowed_cpu_count());
 }
 // [/cpus]
+
+// [worker-count]
+void show_worker_count() {
+    const auto quota = book::threads::this_process_cpu_quota();
+    if (quota)
+        std::printf("cgroup CPU quota: %.2f CPUs (%s)\n", quota->cpus,
+                    quota->file.c_str());
+    else
+        std::printf("cgroup CPU quota: none\n");
+    std::printf(
+        "this_process_worker_count(): %u (the affinity count, capped by the quota)\n",
+        book::threads::this_process_worker_count());
+}
+// [/worker-count]
 
 // What else competes for the CPUs: the load average, and whether Linux groups processes
 // by session (autogroup) and divides CPU time fairly between the groups before dividing
@@ -139,6 +154,7 @@ int main(int argc, char** argv) {
 
     try {
         show_cpus();
+        show_worker_count();
         const auto all = book::threads::allowed_cpus();
         const unsigned n = static_cast<unsigned>(all.size());
         // [configs]

@@ -1,16 +1,21 @@
 // Tours std::thread and std::jthread: one shared address space, joining, arguments,
-// results, exceptions, thread-local storage, detaching and stop tokens.
+// results, std::async's policies, exceptions, thread-local storage, detaching and stop
+// tokens.
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <latch>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -156,6 +161,92 @@ void results() {
 }
 // [/results]
 
+// [async]
+void async_policies() {
+    std::printf("== std::async: launch policies and the blocking future\n");
+    const auto main_id = std::this_thread::get_id();
+    // deferred: nothing runs until get(), and then on the thread that calls it
+    std::atomic<bool> ran{false};
+    auto lazy = std::async(std::launch::deferred, [&] {
+        ran = true;
+        return std::this_thread::get_id();
+    });
+    std::printf("deferred, before get(): ran = %s\n", ran ? "yes" : "no");
+    std::printf("deferred, get() ran it on the calling thread: %s\n",
+                lazy.get() == main_id ? "yes" : "no");
+    // async: a new thread, started at once
+    auto eager =
+        std::async(std::launch::async, [] { return std::this_thread::get_id(); });
+    std::printf("async, ran on another thread: %s\n",
+                eager.get() != main_id ? "yes" : "no");
+
+    // The future of std::async(launch::async) waits for its task in its destructor. A
+    // future nobody keeps is destroyed at once, so the two tasks below run one after
+    // the other. (Written as a bare statement, std::async(...); libstdc++ warns: its
+    // result is [[nodiscard]], for exactly this reason.)
+    std::atomic<int> step{0};
+    int a_start = 0, a_end = 0, b_start = 0, b_end = 0;
+    {
+        auto unused =
+            std::async(std::launch::async, [&] { a_start = step++, a_end = step++; });
+    }  // waits here for task A
+    {
+        auto unused =
+            std::async(std::launch::async, [&] { b_start = step++, b_end = step++; });
+    }
+    std::printf(
+        "two futures dropped at once: task A steps %d..%d, task B steps %d..%d: %s\n",
+        a_start, a_end, b_start, b_end,
+        a_end < b_start ? "one after the other" : "overlapped");
+    // Kept futures let the tasks overlap: each waits at a latch for the other, which
+    // can only complete if both run at the same time.
+    std::latch both(2);
+    auto a = std::async(std::launch::async, [&] { both.arrive_and_wait(); });
+    auto b = std::async(std::launch::async, [&] { both.arrive_and_wait(); });
+    a.get();
+    b.get();
+    std::printf(
+        "two kept futures: both tasks were running at once (they met at a latch)\n");
+}
+// [/async]
+
+// [attributes]
+bool blocks_sigusr1() {  // is SIGUSR1 in the calling thread's signal mask?
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    return sigismember(&mask, SIGUSR1) == 1;
+}
+
+int my_nice() {  // the calling thread's nice value (per thread on Linux)
+    errno = 0;
+    return getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+}
+
+void per_thread_attributes() {
+    std::printf("== per-thread attributes\n");
+    const int main_nice = my_nice();
+    bool thread_blocks = false;
+    int thread_nice = 0;
+    std::jthread t([&] {
+        sigset_t usr1;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        pthread_sigmask(SIG_BLOCK, &usr1, nullptr);  // this thread's mask only
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), main_nice + 5);
+        thread_blocks = blocks_sigusr1();
+        thread_nice = my_nice();
+    });
+    t.join();
+    std::printf("thread: blocks SIGUSR1 %s, its nice value %s main's\n",
+                thread_blocks ? "yes" : "no",
+                thread_nice > main_nice ? "above"
+                : main_nice >= 19       ? "equal to (main's is already the highest)"
+                                        : "NOT above");
+    std::printf("main  : blocks SIGUSR1 %s, its nice value unchanged: %s\n",
+                blocks_sigusr1() ? "yes" : "no", my_nice() == main_nice ? "yes" : "no");
+}
+// [/attributes]
+
 void exceptions() {
     std::printf("== exceptions\n");
     // [exceptions]
@@ -299,6 +390,8 @@ int main(int argc, char** argv) {
         arguments();
         results();
         exceptions();
+        async_policies();
+        per_thread_attributes();
         thread_local_storage();
         detaching();
         stop_tokens();

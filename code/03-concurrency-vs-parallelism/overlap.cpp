@@ -1,5 +1,7 @@
-// overlap.cpp: on a single CPU, overlapping tasks that wait pays off and overlapping
-// tasks that compute does not.
+// overlap.cpp: on a single CPU, overlapping tasks that wait pays off when their waits
+// proceed in parallel (independent devices), and not when one serial device serves
+// them all, nor when the tasks compute.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -51,6 +54,19 @@ public:
             throw std::runtime_error(std::string("timerfd_settime: ") +
                                      std::strerror(errno));
     }
+    // Completes the pending request at `when` (a time of the steady clock, which is
+    // CLOCK_MONOTONIC on Linux), instead of a latency from now.
+    void complete_at(std::chrono::steady_clock::time_point when) {
+        const auto ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch())
+                .count();
+        itimerspec at{};
+        at.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+        at.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+        if (timerfd_settime(fd_, TFD_TIMER_ABSTIME, &at, nullptr) != 0)
+            throw std::runtime_error(std::string("timerfd_settime: ") +
+                                     std::strerror(errno));
+    }
     void wait_for_completion() {  // blocks until the request completes
         std::uint64_t expirations = 0;
         while (::read(fd_, &expirations, sizeof expirations) < 0)
@@ -63,6 +79,25 @@ private:
     int fd_;
 };
 // [/device]
+
+// [serial-device]
+// The counter-example: one device that serves one request at a time (a single
+// disk arm, a rate-limited server, anything behind one lock). Each task still
+// waits on a descriptor of its own, but a request is served only after every
+// request started before it, from any task, has completed.
+class SerialDevice {
+public:
+    void start_request(Device& port, microseconds latency) {
+        std::lock_guard lock(mutex_);
+        busy_until_ = std::max(std::chrono::steady_clock::now(), busy_until_) + latency;
+        port.complete_at(busy_until_);
+    }
+
+private:
+    std::mutex mutex_;
+    std::chrono::steady_clock::time_point busy_until_{};
+};
+// [/serial-device]
 
 struct Config {
     int tasks = 4;
@@ -97,6 +132,19 @@ TaskResult io_task(const Config& cfg) {
     return r;
 }
 // [/io-task]
+
+// The same task, with every request going to one shared serial device.
+TaskResult serial_io_task(const Config& cfg, SerialDevice& serial) {
+    TaskResult r;
+    Device port;
+    for (int i = 0; i < cfg.requests; ++i) {
+        serial.start_request(port, microseconds(cfg.latency_us));
+        port.wait_for_completion();
+        ++r.done;
+        r.note_cpu();
+    }
+    return r;
+}
 
 // [cpu-task]
 // A CPU-bound task that needs as much CPU time as the I/O-bound task waits.
@@ -221,6 +269,8 @@ int main(int argc, char** argv) {
     const int n = cfg.tasks;
     auto io = [&](std::size_t) { return io_task(cfg); };
     auto cpu = [&](std::size_t id) { return cpu_task(cfg, id, rate); };
+    SerialDevice disk;
+    auto serial = [&](std::size_t) { return serial_io_task(cfg, disk); };
     std::vector<Way> ways;
     ways.emplace_back("I/O-bound, one after another",
                       [&] { return one_after_another(n, io); });
@@ -232,6 +282,10 @@ int main(int argc, char** argv) {
                       [&] { return one_after_another(n, cpu); });
     ways.emplace_back("CPU-bound, a thread per task",
                       [&] { return thread_per_task(n, cpu); });
+    ways.emplace_back("one serial device, one after another",
+                      [&] { return one_after_another(n, serial); });
+    ways.emplace_back("one serial device, a thread per task",
+                      [&] { return thread_per_task(n, serial); });
     std::vector<book::measure::Contender> contenders;
     for (Way& way : ways)
         contenders.push_back({way.name, [&way] { return way.time_once(); }});
@@ -241,12 +295,12 @@ int main(int argc, char** argv) {
     std::printf(
         "== wall time and CPU time of the whole batch (ms; median, min..max of %d)\n",
         cfg.reps);
-    std::printf("%-34s %8s  %-17s %8s\n", "how", "wall", "min..max", "CPU");
+    std::printf("%-36s %8s  %-17s %8s\n", "how", "wall", "min..max", "CPU");
     for (std::size_t i = 0; i < ways.size(); ++i) {
         ways[i].cpu_ms.erase(ways[i].cpu_ms.begin());  // the warm-up
         char range[40];
         std::snprintf(range, sizeof range, "(%.1f..%.1f)", wall[i].min, wall[i].max);
-        std::printf("%-34s %8.1f  %-17s %8.1f\n", ways[i].name, wall[i].median, range,
+        std::printf("%-36s %8.1f  %-17s %8.1f\n", ways[i].name, wall[i].median, range,
                     book::measure::summarize(ways[i].cpu_ms).median);
     }
     std::printf("== speedup over one after another (ratio of medians)\n");
@@ -256,6 +310,12 @@ int main(int argc, char** argv) {
                 wall[0].median / wall[2].median);
     std::printf("CPU-bound, a thread per task:      %.2f\n",
                 wall[3].median / wall[4].median);
+    std::printf("one serial device, a thread per task: %.2f\n",
+                wall[5].median / wall[6].median);
+    std::printf(
+        "one serial device, least possible wall time: %.1f ms "
+        "(every request's latency, end to end)\n",
+        cfg.tasks * cfg.requests * cfg.latency_us / 1e3);
 
     std::printf("== checks\n");
     std::vector<int> seen;
@@ -269,7 +329,7 @@ int main(int argc, char** argv) {
                     seen.push_back(c);
         }
         complete = complete && done == cfg.tasks * cfg.requests;
-        std::printf("%-34s %d of %d requests or slices completed\n", way.name, done,
+        std::printf("%-36s %d of %d requests or slices completed\n", way.name, done,
                     cfg.tasks * cfg.requests);
     }
     std::sort(seen.begin(), seen.end());
@@ -278,5 +338,17 @@ int main(int argc, char** argv) {
     for (const TaskResult& r : ways[4].last) par += r.checksum;
     std::printf("CPUs the tasks ran on: %s\n", format_cpus(seen).c_str());
     std::printf("CPU-bound checksums agree: %s\n", seq == par ? "yes" : "NO");
+    // [regular-file]
+    // A regular file is always "ready": poll cannot tell whether a read would wait
+    // for the disk, so an event loop cannot overlap file reads this way.
+    const int file = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);  // a regular file
+    pollfd f{file, POLLIN | POLLOUT, 0};
+    const int ready = file >= 0 ? ::poll(&f, 1, 0) : -1;  // 0 ms: do not wait
+    std::printf("a regular file, polled without waiting: %s\n",
+                ready == 1 && (f.revents & POLLIN) && (f.revents & POLLOUT)
+                    ? "ready for reading and writing"
+                    : "not ready");
+    if (file >= 0) ::close(file);
+    // [/regular-file]
     return complete && seq == par ? 0 : 1;
 }

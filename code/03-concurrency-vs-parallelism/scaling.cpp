@@ -113,6 +113,35 @@ void print_table(const std::vector<Row>& rows, const char* law) {
             r.predicted);
 }
 
+// [machine]
+// What a "CPU" of the affinity mask is: a hardware thread, which may share its core
+// with SMT siblings (Linux's /sys/devices/system/cpu/cpuN/topology).
+std::string first_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line.empty() ? "unknown" : line;
+}
+
+// The machine's CPU time so far, in clock ticks: all of it, and the part stolen by
+// the hypervisor for other guests (the "steal" field of the cpu line of /proc/stat).
+struct CpuTicks {
+    unsigned long long total = 0, steal = 0;
+};
+
+CpuTicks machine_ticks() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    unsigned long long field[8] = {};
+    stat >> cpu;
+    for (auto& f : field) stat >> f;  // user nice system idle iowait irq softirq steal
+    CpuTicks t;
+    for (auto f : field) t.total += f;
+    t.steal = field[7];
+    return t;
+}
+// [/machine]
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,6 +184,14 @@ int main(int argc, char** argv) {
                 std::thread::hardware_concurrency());
     std::printf("CPUs in this process's affinity mask: %d %s\n", p,
                 format_cpus(cpus).c_str());
+    for (int cpu : cpus) {
+        const std::string topo =
+            "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
+        std::printf("CPU %d: core %s of package %s; hardware threads of its core: %s\n",
+                    cpu, first_line(topo + "core_id").c_str(),
+                    first_line(topo + "physical_package_id").c_str(),
+                    first_line(topo + "thread_siblings_list").c_str());
+    }
     std::printf("thread counts measured:");
     for (int n : counts) std::printf(" %d", n);
     std::printf("\n");
@@ -194,7 +231,9 @@ int main(int argc, char** argv) {
              }});
     }
     const int warmup = 1;
+    const CpuTicks before = machine_ticks();
     const auto results = book::measure::interleaved(contenders, warmup, cfg.reps);
+    const CpuTicks after = machine_ticks();
     // [/contenders]
     // record() saw the warm-up runs too; keep only the measured rounds, as `results`
     // does.
@@ -265,6 +304,12 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < counts.size(); ++i)
         agree = agree && fixed[i].checksum == fixed[0].checksum &&
                 scaled[i].checksum == scaled_on_one[i].checksum;
+    std::printf("== the machine during the measurements\n");
+    const auto total = after.total - before.total, steal = after.steal - before.steal;
+    std::printf("CPU time stolen by the hypervisor: %.1f%% of the machine's CPU time\n",
+                total > 0
+                    ? 100.0 * static_cast<double>(steal) / static_cast<double>(total)
+                    : 0.0);
     std::printf("== checks\n");
     std::printf(
         "every run's checksum equals the one-thread run of the same problem: %s\n",

@@ -65,6 +65,27 @@ def check(output, args):
     assert int(m.group(1)) == len(m.group(3)), "byte count does not match the message"
     assert "sum of 1..1000000 = 500000500000, computed by pid " + m.group(2) in m.group(3), "wrong message"
 
+    # writers: no reader means SIGPIPE (or EPIPE when ignored); small writes are atomic.
+    wr = _section(output, "writers: a pipe without a reader, and several writers at once")
+    text = "\n".join(wr)
+    assert re.search(r"default action:\n  writer killed by signal \d+ \(.*\) = SIGPIPE$", text, re.M), \
+        "the writer to a pipe without a reader was not killed by SIGPIPE"
+    assert re.search(r"ignored in the writer:\n  write_all threw std::system_error: .* \(EPIPE\)\n"
+                     r"  writer exited with code 0$", text, re.M), \
+        "with SIGPIPE ignored, write_all did not throw EPIPE"
+    pipe_buf = re.search(r"^PIPE_BUF = (\d+) bytes$", text, re.M)
+    assert pipe_buf, "PIPE_BUF line missing"
+    records = [re.match(r"(\d+) writers x (\d+) records of (\d+) bytes: (\d+) of (\d+) records intact$", l)
+               for l in wr]
+    records = [m for m in records if m]
+    assert len(records) == 2, "expected two lines of records"
+    for m in records:
+        writers, count, size, intact, total = (int(v) for v in m.groups())
+        assert total == writers * count and intact <= total, f"record counts inconsistent: {m.group(0)}"
+        if size <= int(pipe_buf.group(1)):
+            # POSIX: a write of at most PIPE_BUF bytes to a pipe is atomic.
+            assert intact == total, f"a write of {size} <= PIPE_BUF bytes was interleaved"
+
     # creation cost: four contenders, then three sizes x two ways; each median between min and max.
     def timed_rows(title, pattern, count):
         found = 0
@@ -97,7 +118,7 @@ def check(output, args):
     m = re.search(r"parent: (\d+) threads", threads)
     assert m and int(m.group(1)) >= 2, "the parent should have at least two threads"
     assert "child:  1 thread; the mutex is locked" in threads, "the child should have one thread and a locked mutex"
-    assert output.count("== ") == 11, "a section is missing or repeated (stdio buffer duplicated by fork?)"
+    assert output.count("== ") == 12, "a section is missing or repeated (stdio buffer duplicated by fork?)"
 
 
 def _rows(output, title, pattern):

@@ -61,6 +61,34 @@ TEST_CASE(
     CHECK(received == message);
 }
 
+TEST_CASE(
+    "writing to a pipe with no reader kills the writer with SIGPIPE, or throws EPIPE "
+    "when SIGPIPE is ignored") {
+    auto pipe = bp::Pipe::create();
+    pipe.read_end.close();
+    SUBCASE("SIGPIPE at its default action") {
+        pid_t child = bp::fork_child([&] {
+            bp::write_all(pipe.write_end.get(), "x");
+            return 0;  // not reached: the write kills the child
+        });
+        const auto status = bp::wait_for(child).status;
+        CHECK_FALSE(status.exited);
+        CHECK(status.signal == SIGPIPE);
+    }
+    SUBCASE("SIGPIPE ignored") {
+        pid_t child = bp::fork_child([&] {
+            ::signal(SIGPIPE, SIG_IGN);
+            try {
+                bp::write_all(pipe.write_end.get(), "x");
+            } catch (const std::system_error& e) {
+                return e.code().value() == EPIPE ? 3 : 4;
+            }
+            return 5;
+        });
+        CHECK(bp::wait_for(child).status.code == 3);
+    }
+}
+
 TEST_CASE("wait_for reports how a child ended") {
     SUBCASE("an exit code") {
         pid_t child = bp::fork_child([] { return 7; });

@@ -21,6 +21,17 @@ def check(output, args):
     after = re.search(r"^after the guard: sched_getaffinity: (\d+) CPU\(s\) allowed$", output, re.M)
     assert after and int(after.group(1)) == n, "the guard did not restore the mask"
 
+    # the worker count: the affinity count, capped by the quota rounded up, at least 1
+    quota = re.search(r"^cgroup CPU quota: (none|([\d.]+) CPUs \(.+\))$", output, re.M)
+    workers = re.search(r"^this_process_worker_count\(\): (\d+) ", output, re.M)
+    assert quota and workers, "the quota or worker-count line is missing"
+    expected_workers = n
+    if quota.group(2):
+        import math
+        expected_workers = max(1, min(n, math.ceil(float(quota.group(2)) - 0.005)))
+    assert int(workers.group(1)) == expected_workers, \
+        f"worker_count() {workers.group(1)}, expected {expected_workers}"
+
     num = r"([\d.]+) \(([\d.]+)\.\.([\d.]+)\)"
     rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
     assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
@@ -39,6 +50,11 @@ def check(output, args):
         for k in (3, 6, 9, 12):
             med, lo, hi = (float(x) for x in r[k:k + 3])
             assert lo <= med <= hi, f"a median lies outside its min-max in row {r}"
+        # Physical bounds that hold on any machine, busy or not (the tolerance covers clock
+        # granularity only): no thread runs more than all of its wall time, and a batch
+        # gets at most one CPU's worth of time per allowed CPU.
+        assert float(r[5]) <= 1.02, f"a thread's share exceeds 1 in row {r}"
+        assert float(r[8]) <= cpus * 1.02 + 0.02, f"a batch used more CPUs than allowed in row {r}"
 
 
 def expectations(output, args):

@@ -22,6 +22,21 @@ def check(output, args):
     assert c and p, "contrast: child or parent line missing"
     assert c.group(1) == p.group(1) == m.group(1), "the address differs between parent and child"
 
+    policies = _section(output, "std::async: launch policies")
+    assert "deferred, before get(): ran = no" in policies, "a deferred task ran before get()"
+    assert "deferred, get() ran it on the calling thread: yes" in policies
+    assert "async, ran on another thread: yes" in policies
+    assert re.search(r"^two futures dropped at once: task A steps 0\.\.1, task B steps 2\.\.3: "
+                     r"one after the other$", policies, re.M), \
+        "a dropped std::async future did not wait for its task"
+    assert "two kept futures: both tasks were running at once" in policies
+
+    attributes = _section(output, "per-thread attributes")
+    assert re.search(r"^thread: blocks SIGUSR1 yes, its nice value (above|equal to)", attributes, re.M), \
+        "the thread's own signal mask or nice value did not change"
+    assert "main  : blocks SIGUSR1 no, its nice value unchanged: yes" in attributes, \
+        "a thread's signal mask or nice value leaked to main"
+
     joining = _section(output, "joining")
     assert "std::thread joinable after start : yes" in joining
     assert "std::thread joinable after join  : no" in joining

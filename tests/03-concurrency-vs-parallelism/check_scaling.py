@@ -6,6 +6,10 @@ def check(output, args):
     m = re.search(r"^CPUs in this process's affinity mask: (\d+) ", output, re.M)
     assert m, "the program reports its CPUs"
     cpus = int(m.group(1))
+    topology = re.findall(r"^CPU \d+: core \S+ of package \S+; hardware threads of its core: \S+$", output, re.M)
+    assert len(topology) == cpus, f"one topology line per CPU of the mask, got {len(topology)}"
+    steal = re.search(r"^CPU time stolen by the hypervisor: ([\d.]+)% of the machine's CPU time$", output, re.M)
+    assert steal and 0 <= float(steal.group(1)) <= 100, "the steal line is missing or not a percentage"
     m = re.search(r"^thread counts measured: ([\d ]+)$", output, re.M)
     assert m, "the program lists its thread counts"
     counts = [int(x) for x in m.group(1).split()]

@@ -7,9 +7,20 @@
 #include <string>
 #include <system_error>
 
+#include <fcntl.h>
+
 #include "run_capture.hpp"
 
 using book::processes::exercises::run_capture;
+
+namespace {
+// The open descriptors of this process.
+int open_descriptors() {
+    int count = 0;
+    for (int fd = 0; fd < 1024; ++fd) count += ::fcntl(fd, F_GETFD) != -1;
+    return count;
+}
+}  // namespace
 
 TEST_CASE("a program's standard output and exit code come back") {
     const auto r = run_capture({"/bin/echo", "hello", "world"});
@@ -44,4 +55,10 @@ TEST_CASE("a program killed by a signal reports 128 plus the signal number") {
 TEST_CASE("a program that cannot be started is an error, not an empty result") {
     CHECK_THROWS_AS(run_capture({"/nonexistent/program"}), std::system_error);
     CHECK_THROWS_AS(run_capture({}), std::invalid_argument);
+}
+
+TEST_CASE("no descriptor is left open in this process") {
+    const int before = open_descriptors();
+    CHECK(run_capture({"/bin/echo", "x"}).output == "x\n");
+    CHECK(open_descriptors() == before);
 }

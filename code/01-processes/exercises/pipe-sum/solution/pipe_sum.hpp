@@ -19,7 +19,8 @@ struct ChildSum {
 };
 
 /// Returns the sum of @p numbers, computed by a child process that the function
-/// creates and waits for.
+/// creates and waits for, and sent back to this process through a pipe. Leaves no
+/// descriptor it opened open in this process, and no child unreaped.
 inline ChildSum sum_in_child(std::span<const long long> numbers) {
     int sum_pipe[2];
     if (::pipe(sum_pipe) != 0)

@@ -27,8 +27,11 @@ struct Captured {
  * Runs the program @p argv[0] (a path; PATH is not searched) with arguments
  * @p argv and its standard output connected to a pipe; reads everything it
  * writes, waits for it, and returns both. Its standard input and standard error
- * are this process's. Throws std::invalid_argument for an empty @p argv and
- * std::system_error if the program cannot be started.
+ * are this process's. Leaves no descriptor of its own open, here or in the
+ * program. Throws std::invalid_argument for an empty @p argv and
+ * std::system_error if the program cannot be started (with glibc 2.24 or later,
+ * and musl, posix_spawn itself reports a failed exec, such as ENOENT; POSIX also
+ * allows it to succeed and the child to exit with status 127).
  */
 inline Captured run_capture(const std::vector<std::string>& argv) {
     if (argv.empty()) throw std::invalid_argument("run_capture: argv is empty");

@@ -25,9 +25,8 @@ std::vector<R> run_all(const std::vector<std::function<R()>>& tasks) {
                 try {
                     results[i] = tasks[i]();
                 } catch (...) {
-                    // TODO: the exception is lost here. Keep it (std::current_exception)
-                    // in a slot that only this thread writes, and rethrow the first one
-                    // in the caller after every thread has been joined.
+                    // TODO: the exception is lost here; the contract above says what
+                    // the caller must see instead.
                 }
             });
     }

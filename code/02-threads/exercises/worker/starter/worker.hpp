@@ -29,17 +29,14 @@ namespace book::threads::exercises {
 /// @endcode
 class Worker {
 public:
-    // TODO: start the worker's std::jthread here; it runs a loop that takes tasks from
-    // the queue.
+    // TODO: start the worker's thread (the contract is in the class comment above).
     Worker() = default;
 
     /// Queues @p f to run on the worker's thread; returns the future of its result.
     template <class F>
     auto submit(F f) -> std::future<std::invoke_result_t<F&>> {
-        // TODO: wrap f in a std::packaged_task (held by a std::shared_ptr, since
-        // std::function needs a copyable target), push a job that runs it onto the queue
-        // under the mutex, refuse with std::logic_error once a stop has been requested,
-        // wake the worker, return the task's future.
+        // TODO: queue f to run on the worker's thread, and return a future of its
+        // result or exception (the class comment gives the rules after a stop).
         (void)f;
         return {};
     }
@@ -50,9 +47,8 @@ public:
     }
 
 private:
-    // TODO: a std::mutex, a std::condition_variable_any (its wait can take a
-    // std::stop_token), a std::deque<std::function<void()>> of jobs, and the
-    // std::jthread, declared last.
+    // TODO: the worker's state: its queue, whatever protects it and wakes the thread,
+    // and the thread (the chapter's pitfalls say where in the class it belongs).
 };
 
 }  // namespace book::threads::exercises

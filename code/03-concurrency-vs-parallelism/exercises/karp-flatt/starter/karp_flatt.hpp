@@ -20,7 +20,7 @@ struct Measured {
  * Throws std::invalid_argument unless processors > 1 and speedup > 0.
  */
 inline double karp_flatt(double speedup, double processors) {
-    // TODO: validate, then compute e.
+    // TODO: meet the contract above.
     (void)speedup;
     (void)processors;
     return 0.0;
@@ -41,7 +41,7 @@ enum class Limit {
  * Throws std::invalid_argument when there are fewer than two measurements.
  */
 inline Limit diagnose(const std::vector<Measured>& series, double tolerance = 0.01) {
-    // TODO: compute karp_flatt() for the first and the last measurement and compare.
+    // TODO: meet the contract above.
     (void)series;
     (void)tolerance;
     return Limit::growing_overhead;

@@ -17,10 +17,7 @@ inline double amdahl(double f, double p) { return 1.0 / (f + (1.0 - f) / p); }
  * Throws std::invalid_argument unless 0 <= f <= 1 and target > 0.
  */
 inline std::optional<long long> processors_needed(double f, double target) {
-    // TODO: validate the arguments; a target of at most 1 needs one processor;
-    // solve f + (1 - f) / p <= 1 / target for p, and say when it has no solution.
-    // Beware of rounding: check your answer with amdahl() and correct it by one if
-    // needed.
+    // TODO: meet the contract above (mind floating-point rounding at the boundary).
     (void)f;
     (void)target;
     return std::nullopt;

@@ -22,8 +22,7 @@ namespace book::cvp::exercise {
  */
 inline std::vector<double> round_robin(const std::vector<double>& work, int cpus,
                                        double quantum) {
-    // TODO: simulate. Keep, for each CPU, the task it runs (or none) and when its
-    // slice ends; repeatedly advance time to the earliest slice end.
+    // TODO: simulate the scheduler the contract above describes.
     (void)cpus;
     (void)quantum;
     return work;  // wrong unless every task has a CPU of its own
