@@ -1,7 +1,7 @@
-"""Output check of lockcost: every lock measured at every thread count, no lost increment, no futex call alone."""
+"""Output check of lockcost: every lock measured at every thread count, no lost increment, no futex call alone, context switches of every lock."""
 import re
 
-LOCKS = ["TAS spinlock", "TTAS spinlock", "TTAS+backoff", "futex mutex", "std::mutex"]
+LOCKS = ["TAS spinlock", "TTAS spinlock", "TTAS+backoff", "futex mutex", "spin+futex", "std::mutex"]
 
 
 def check(output, args):
@@ -13,11 +13,21 @@ def check(output, args):
         block = re.search(rf"^threads={t}\b.*?\n((?:  .*\n)+)", output, re.M)
         assert block, f"no block for threads={t}"
         names = [line[2:16].strip() for line in block.group(1).splitlines()]
-        assert names == LOCKS, f"threads={t}: expected the five locks in order, got {names}"
+        assert names == LOCKS, f"threads={t}: expected the six locks in order, got {names}"
     lost = re.search(r"== mutual exclusion: (\d+) lost increments in (\d+) windows", output)
     assert lost, "the mutual-exclusion line is missing"
     assert lost.group(1) == "0", "a lock lost increments: mutual exclusion failed"
-    alone = re.search(r"^threads=1: futex_wait ([\d.]+), futex_wake ([\d.]+)", output, re.M)
-    assert alone, "the futex line for one thread is missing"
-    assert float(alone.group(1)) == 0 and float(alone.group(2)) == 0, \
-        "the futex mutex entered the kernel with no contention"
+    for section in ("futex mutex", "spin+futex mutex"):
+        part = output.split(f"== {section}: system calls", 1)
+        assert len(part) == 2, f"the futex section of the {section} is missing"
+        alone = re.search(r"^threads=1: futex_wait ([\d.]+), futex_wake ([\d.]+)", part[1], re.M)
+        assert alone, f"the {section}'s futex line for one thread is missing"
+        assert float(alone.group(1)) == 0 and float(alone.group(2)) == 0, \
+            f"the {section} entered the kernel with no contention"
+    switches = output.split("== voluntary context switches", 1)
+    assert len(switches) == 2, "the voluntary context switch section is missing"
+    for t in threads:
+        row = re.search(rf"^threads={t}: (.*)$", switches[1], re.M)
+        assert row, f"no context-switch row for threads={t}"
+        named = [item.rsplit(" ", 1)[0].strip() for item in row.group(1).split(",")]
+        assert named == LOCKS, f"threads={t}: context switches of {named}"
