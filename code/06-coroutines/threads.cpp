@@ -1,0 +1,145 @@
+// A coroutine that suspends on one thread and is resumed on another: what changes
+// (thread id, thread_local variables), and the rule for an awaiter that hands its
+// coroutine to another thread.
+#include <condition_variable>
+#include <coroutine>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <latch>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "cli.hpp"
+
+namespace {
+
+// A coroutine that starts at once and frees its own frame when it ends; the caller
+// learns of the end through a latch that the body counts down.
+struct job {
+    struct promise_type {
+        job get_return_object() noexcept { return {}; }
+        std::suspend_never initial_suspend() const noexcept { return {}; }
+        std::suspend_never final_suspend() const noexcept { return {}; }
+        void return_void() const noexcept {}
+        void unhandled_exception() const noexcept { std::terminate(); }
+    };
+};
+
+// [worker]
+// One thread that resumes the coroutines handed to it, in order.
+class worker {
+public:
+    worker() : thread_([this] { run(); }) {}
+    ~worker() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+            ready_.notify_one();  // under the lock: the destruction rule of chapter 4
+        }
+        thread_.join();
+    }
+
+    // [awaiter]
+    // `co_await w.schedule()` suspends the coroutine and resumes it on the worker.
+    struct schedule_awaiter {
+        worker& w;
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<> h) {
+            // The coroutine counts as suspended before this runs. As soon as the handle
+            // is in the queue, the worker may resume it, the coroutine may run to its end
+            // and free its frame, and this awaiter, which lives in that frame, with it.
+            // So publishing the handle is the last thing this function does: no member of
+            // `this`, and nothing of the frame, may be touched after it.
+            w.post(h);
+        }
+        void await_resume() const noexcept {}
+    };
+    // [/awaiter]
+
+    schedule_awaiter schedule() noexcept { return {*this}; }
+
+private:
+    void post(std::coroutine_handle<> h) {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(h);
+        ready_.notify_one();
+    }
+
+    void run() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and nothing left to resume
+            auto h = queue_.front();
+            queue_.pop_front();
+            lock.unlock();
+            h.resume();  // runs the coroutine on this thread until it suspends or ends
+            lock.lock();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::coroutine_handle<>> queue_;
+    bool stopping_ = false;
+    std::thread thread_;  // last: starts after the members it uses exist
+};
+// [/worker]
+
+thread_local int calls_on_this_thread = 0;  // each thread has its own
+
+// What the coroutine saw before and after its co_await. Plain fields: written on two
+// threads, read by main after the latch, which orders them.
+struct Report {
+    std::thread::id before, after;
+    int thread_local_before = 0, thread_local_after = 0;
+};
+
+// [hop]
+job hop(worker& w, Report& report, std::latch& done) {
+    report.before = std::this_thread::get_id();
+    report.thread_local_before = ++calls_on_this_thread;
+    co_await w.schedule();  // suspends here on main, resumes on the worker
+    report.after = std::this_thread::get_id();
+    report.thread_local_after = ++calls_on_this_thread;
+    done.count_down();  // "finished": main may now read the report
+}
+// [/hop]
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int hops = 3;
+    book::cli::Parser cli("threads",
+                          "A coroutine suspended on one thread and resumed on another.");
+    cli.option("hops", hops, 1, 1000, "coroutines that hop from main to the worker");
+    cli.parse(argc, argv);
+
+    worker w;
+    int moved = 0, same_counter = 0;
+    for (int i = 0; i < hops; ++i) {
+        Report report;
+        std::latch done(1);
+        hop(w, report, done);  // runs on main up to its co_await
+        done.wait();
+        moved += report.before != report.after;
+        same_counter += report.thread_local_after == report.thread_local_before + 1;
+        if (i == 0)
+            std::printf(
+                "hop 1: before co_await on %s, after on %s; thread_local counter read "
+                "%d before, %d after\n",
+                report.before == std::this_thread::get_id() ? "main" : "another thread",
+                report.after == std::this_thread::get_id() ? "main" : "the worker",
+                report.thread_local_before, report.thread_local_after);
+    }
+    std::printf(
+        "%d of %d coroutines resumed on a different thread than they started on\n", moved,
+        hops);
+    std::printf(
+        "%d of %d saw their thread_local counter continue across the co_await (it is "
+        "another thread's variable after it)\n",
+        same_counter, hops);
+    return 0;
+}
