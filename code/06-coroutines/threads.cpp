@@ -8,6 +8,7 @@
 #include <exception>
 #include <latch>
 #include <mutex>
+#include <atomic>
 #include <string>
 #include <thread>
 
@@ -60,7 +61,7 @@ public:
 
     schedule_awaiter schedule() noexcept { return {*this}; }
 
-private:
+    /// Hands @p h to the worker, which resumes it.
     void post(std::coroutine_handle<> h) {
         std::lock_guard lock(mutex_);
         queue_.push_back(h);
@@ -85,8 +86,59 @@ private:
     std::deque<std::coroutine_handle<>> queue_;
     bool stopping_ = false;
     std::thread thread_;  // last: starts after the members it uses exist
+
+public:
+    std::thread::id id() const noexcept { return thread_.get_id(); }
 };
 // [/worker]
+
+// [event]
+// A one-shot event that coroutines on any thread may await and any thread may set: the
+// waiting line is guarded by a mutex, and set() hands every waiter to the worker.
+class thread_safe_event {
+public:
+    explicit thread_safe_event(worker& w) : worker_(w) {}
+
+    struct awaiter {
+        thread_safe_event& e;
+        bool await_ready() const {
+            std::lock_guard lock(e.mutex_);
+            return e.set_;
+        }
+        bool await_suspend(std::coroutine_handle<> h) {
+            std::lock_guard lock(e.mutex_);
+            if (e.set_) return false;  // set meanwhile: do not suspend, go on at once
+            e.waiters_.push_back(h);   // from here on set() may resume it elsewhere...
+            return true;  // ...so nothing of the frame is touched after the push
+        }
+        void await_resume() const noexcept {}
+    };
+    awaiter operator co_await() noexcept { return {*this}; }
+
+    void set() {
+        std::deque<std::coroutine_handle<>> ready;
+        {
+            std::lock_guard lock(mutex_);
+            set_ = true;
+            ready.swap(waiters_);
+        }
+        for (auto h : ready) worker_.post(h);  // resumed on the worker, not here
+    }
+
+private:
+    worker& worker_;
+    std::mutex mutex_;
+    bool set_ = false;
+    std::deque<std::coroutine_handle<>> waiters_;
+};
+// [/event]
+
+job wait_for(thread_safe_event& event, std::atomic<int>& resumed_on_worker,
+             std::thread::id worker_id, std::latch& done) {
+    co_await event;
+    if (std::this_thread::get_id() == worker_id) resumed_on_worker.fetch_add(1);
+    done.count_down();
+}
 
 thread_local int calls_on_this_thread = 0;  // each thread has its own
 
@@ -114,7 +166,9 @@ int main(int argc, char** argv) {
     int hops = 3;
     book::cli::Parser cli("threads",
                           "A coroutine suspended on one thread and resumed on another.");
-    cli.option("hops", hops, 1, 1000, "coroutines that hop from main to the worker");
+    int waiters = 4;
+    cli.option("hops", hops, 1, 1000, "coroutines that hop from main to the worker")
+        .option("waiters", waiters, 1, 1000, "coroutines that wait for the event");
     cli.parse(argc, argv);
 
     worker w;
@@ -141,5 +195,24 @@ int main(int argc, char** argv) {
         "%d of %d saw their thread_local counter continue across the co_await (it is "
         "another thread's variable after it)\n",
         same_counter, hops);
+
+    // The event: coroutines wait on main, a third thread sets it, the worker resumes
+    // them.
+    thread_safe_event event(w);
+    std::atomic<int> on_worker{0};
+    std::latch all_done(waiters);
+    for (int i = 0; i < waiters; ++i) wait_for(event, on_worker, w.id(), all_done);
+    std::thread setter([&] { event.set(); });
+    all_done.wait();
+    setter.join();
+    std::printf(
+        "event: %d coroutines waited, a third thread set it, %d resumed on the worker\n",
+        waiters, on_worker.load());
+    std::latch late_done(1);
+    std::atomic<int> late_on_worker{0};
+    wait_for(event, late_on_worker, w.id(), late_done);  // already set: does not suspend
+    late_done.wait();
+    std::printf("event: a coroutine that awaited it after set() went on at once, on %s\n",
+                late_on_worker.load() == 0 ? "main" : "the worker");
     return 0;
 }

@@ -12,3 +12,9 @@ def check(output, args):
     assert moved and moved.group(1) == moved.group(2), "every coroutine must resume on the worker"
     kept = re.search(r"^(\d+) of (\d+) saw their thread_local counter continue", output, re.M)
     assert kept and kept.group(1) == "0", "a thread_local seemed to follow the coroutine"
+    event = re.search(r"^event: (\d+) coroutines waited, a third thread set it, (\d+) resumed on the worker",
+                      output, re.M)
+    assert event, "the event line is missing"
+    assert event.group(1) == event.group(2), "every waiter of the event must be resumed on the worker"
+    assert "event: a coroutine that awaited it after set() went on at once, on main" in output, \
+        "awaiting a set event must not suspend"
