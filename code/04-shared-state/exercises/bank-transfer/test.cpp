@@ -109,7 +109,7 @@ TEST_CASE("concurrent transfers that would overdraw an account are refused, neve
     // Round after round, several threads drain an account holding two units, one unit per
     // transfer, all at once. A transfer that checks the balance before it holds the lock
     // lets two threads both see the last unit, and the balance goes negative.
-    constexpr int threads = 4, rounds = 10000;
+    constexpr int threads = 4, rounds = 2000;
     constexpr long start_balance = 2;
     Account source, sinks[threads];
     source.balance = start_balance;
