@@ -127,15 +127,19 @@ double ticks_per_us() {
 }
 
 struct Result {
+    long rounds = 0;    // rounds run (fewer than asked when the time budget ran out)
     long both_old = 0;  // rounds in which both threads read 0
     long aligned = 0;   // rounds in which both threads left the deadline within `window`
 };
 
 // [run]
-// Runs `rounds` rounds; `lead` is how far ahead the deadline lies, `window` how close
-// the two starts must be for a round to count as aligned (both in ticks).
+// Runs `rounds` rounds, or fewer if `budget` runs out first (on a busy machine, a round
+// waits for both threads to get a CPU); `lead` is how far ahead the deadline lies,
+// `window` how close the two starts must be for a round to count as aligned (in ticks).
 template <Variant V>
-Result run_rounds(long rounds, std::uint64_t lead, std::uint64_t window) {
+Result run_rounds(long rounds, std::uint64_t lead, std::uint64_t window,
+                  std::chrono::steady_clock::duration budget) {
+    const auto end = std::chrono::steady_clock::now() + budget;
     Start start;
     const auto n = static_cast<std::size_t>(rounds);
     std::vector<int> ra(n), rb(n);
@@ -143,8 +147,12 @@ Result run_rounds(long rounds, std::uint64_t lead, std::uint64_t window) {
     std::thread b([&] {
         for (long i = 0; i < rounds; ++i) {
             const auto k = static_cast<std::size_t>(i);
-            spin_until(
-                [&] { return start.round.load(std::memory_order_acquire) == i + 1; });
+            long seen = 0;
+            spin_until([&] {
+                seen = start.round.load(std::memory_order_acquire);
+                return seen == i + 1 || seen < 0;
+            });
+            if (seen < 0) return;  // the first thread ran out of time
             const std::uint64_t go = start.deadline.load(std::memory_order_relaxed);
             while (ticks() < go) {
             }
@@ -153,7 +161,12 @@ Result run_rounds(long rounds, std::uint64_t lead, std::uint64_t window) {
             start.b_done.store(i, std::memory_order_release);
         }
     });
-    for (long i = 0; i < rounds; ++i) {
+    long done = 0;
+    for (long i = 0; i < rounds; ++i, done = i) {
+        if (i % 16 == 0 && std::chrono::steady_clock::now() > end) {
+            start.round.store(-1, std::memory_order_release);  // tells the other to stop
+            break;
+        }
         const auto k = static_cast<std::size_t>(i);
         x.store(0);
         y.store(0);
@@ -172,7 +185,8 @@ Result run_rounds(long rounds, std::uint64_t lead, std::uint64_t window) {
     }
     b.join();
     Result result;
-    for (std::size_t k = 0; k < n; ++k) {
+    result.rounds = done;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(done); ++k) {
         result.both_old += (ra[k] == 0 && rb[k] == 0);
         const std::uint64_t gap = ta[k] > tb[k] ? ta[k] - tb[k] : tb[k] - ta[k];
         result.aligned += (gap <= window);
@@ -188,16 +202,20 @@ int main(int argc, char** argv) {
     int reps = 5;
     book::cli::Parser cli(
         "litmus", "Store buffering: how often do both threads read the old value?");
+    int seconds = 20;
     cli.option("rounds", rounds, 1L, 10'000'000L, "rounds per variant and repetition")
-        .option("reps", reps, 1, 100, "repetitions of each variant, interleaved");
+        .option("reps", reps, 1, 100, "repetitions of each variant, interleaved")
+        .option("seconds", seconds, 1, 3600,
+                "time budget for the whole run; a busy machine runs fewer rounds");
     cli.parse(argc, argv);
 
     const double per_us = ticks_per_us();
-    const auto lead = static_cast<std::uint64_t>(5.0 * per_us);    // 5 us ahead
+    const auto lead = static_cast<std::uint64_t>(3.0 * per_us);    // 3 us ahead
     const auto window = static_cast<std::uint64_t>(0.1 * per_us);  // 100 ns
     std::printf(
-        "store buffering, %ld rounds x %d repetitions per variant (%u CPUs available)\n",
-        rounds, reps, std::thread::hardware_concurrency());
+        "store buffering, up to %ld rounds x %d repetitions per variant, at most %d s in "
+        "all (%u CPUs available)\n",
+        rounds, reps, seconds, std::thread::hardware_concurrency());
 #ifdef LITMUS_NO_FENCES
     std::printf(
         "  (ThreadSanitizer build: no fences, so relaxed+fence uses seq_cst accesses "
@@ -212,24 +230,32 @@ int main(int argc, char** argv) {
                              Variant::fences};
     Result totals[4] = {};
     auto add = [](Result& total, Result r) {
+        total.rounds += r.rounds;
         total.both_old += r.both_old;
         total.aligned += r.aligned;
     };
+    const auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(static_cast<double>(seconds) / (4.0 * reps)));
     for (int r = 0; r < reps; ++r) {
-        add(totals[0], run_rounds<Variant::relaxed>(rounds, lead, window));
-        add(totals[1], run_rounds<Variant::release_acquire>(rounds, lead, window));
-        add(totals[2], run_rounds<Variant::seq_cst>(rounds, lead, window));
-        add(totals[3], run_rounds<Variant::fences>(rounds, lead, window));
+        add(totals[0], run_rounds<Variant::relaxed>(rounds, lead, window, budget));
+        add(totals[1],
+            run_rounds<Variant::release_acquire>(rounds, lead, window, budget));
+        add(totals[2], run_rounds<Variant::seq_cst>(rounds, lead, window, budget));
+        add(totals[3], run_rounds<Variant::fences>(rounds, lead, window, budget));
     }
-    const double total = static_cast<double>(rounds) * reps;
+    auto percent = [](long part, long whole) {
+        return whole == 0
+                   ? 0.0
+                   : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+    };
     for (int i = 0; i < 4; ++i)
         std::printf("  %-16s both old: %8ld of %ld rounds (%.3f%%)\n", name(order[i]),
-                    totals[i].both_old, rounds * reps,
-                    100.0 * static_cast<double>(totals[i].both_old) / total);
+                    totals[i].both_old, totals[i].rounds,
+                    percent(totals[i].both_old, totals[i].rounds));
     std::printf("overlap: rounds whose two starts were within 100 ns of each other\n");
     for (int i = 0; i < 4; ++i)
         std::printf("  %-16s aligned:  %8ld of %ld rounds (%.1f%%)\n", name(order[i]),
-                    totals[i].aligned, rounds * reps,
-                    100.0 * static_cast<double>(totals[i].aligned) / total);
+                    totals[i].aligned, totals[i].rounds,
+                    percent(totals[i].aligned, totals[i].rounds));
     return 0;
 }
