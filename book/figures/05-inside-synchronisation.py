@@ -11,8 +11,8 @@ def lockcost(fig, theme):
     locks = list(dict.fromkeys(r["lock"] for r in rows))
     cpus = int(rows[0]["cpus"])
     xs = sorted({int(r["threads"]) for r in rows})
-    markers = ["o", "s", "^", "D", "v"]
-    colours = [theme.palette[i] for i in (0, 1, 2, 4, 5)]
+    markers = ["o", "s", "^", "D", "P", "v"]
+    colours = [theme.palette[i] for i in (0, 1, 2, 4, 6, 5)]
     panels = [("wall", "wall time per acquisition"), ("cpu", "CPU time per acquisition")]
     axes = []
     for p, (key, title) in enumerate(panels):
@@ -24,7 +24,7 @@ def lockcost(fig, theme):
             med = [float(r[f"{key}_median_ns"]) for r in mine]
             lo = [m - float(r[f"{key}_min_ns"]) for m, r in zip(med, mine)]
             hi = [float(r[f"{key}_max_ns"]) - m for m, r in zip(med, mine)]
-            ax.errorbar(x, med, yerr=[lo, hi], label=lock, color=colours[i % 5], marker=markers[i % 5],
+            ax.errorbar(x, med, yerr=[lo, hi], label=lock, color=colours[i % len(colours)], marker=markers[i % len(markers)],
                         capsize=3, linewidth=1.5, markersize=4)
         ax.axvline(cpus, color=theme.muted, linestyle="--", linewidth=1)
         ax.text(cpus, 0.02, f" {cpus} CPUs", color=theme.fg, va="bottom", ha="left",

@@ -28,9 +28,12 @@ namespace book::shared {
  * that nothing more comes.
  *
  * Every wait re-checks its condition in a loop (the predicate form of wait), so spurious
- * wake-ups and stolen wake-ups are harmless. One mutex guards all state; notifications
- * are sent after the mutex is released, so a woken thread does not immediately block on
- * it again.
+ * wake-ups and stolen wake-ups are harmless. One mutex guards all state, and every
+ * notification is sent while that mutex is still held. Notifying after the unlock would
+ * spare a woken thread a moment blocked on the mutex, but a thread that pops the last
+ * item or sees the queue closed could then return and destroy the queue before the
+ * notification ran, which would call notify on a destroyed condition variable. Notifying
+ * under the lock keeps the object alive until the notifier has finished with it.
  *
  * Items from one producer come out in the order that producer pushed them; items from
  * different producers interleave in the order their pushes took the lock.
@@ -67,8 +70,8 @@ public:
             not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
             if (closed_) return false;
             items_.push_back(std::move(item));
+            not_empty_.notify_one();  // under the lock: see the class comment
         }
-        not_empty_.notify_one();
         return true;
     }
 
@@ -81,8 +84,8 @@ public:
             std::lock_guard lock(mutex_);
             if (closed_ || items_.size() >= capacity_) return false;
             items_.push_back(std::move(item));
+            not_empty_.notify_one();  // under the lock: see the class comment
         }
-        not_empty_.notify_one();
         return true;
     }
 
@@ -116,11 +119,9 @@ public:
     /// Closes the queue and wakes every waiting producer and consumer. Closing twice is
     /// harmless.
     void close() {
-        {
-            std::lock_guard lock(mutex_);
-            closed_ = true;
-        }
-        not_full_.notify_all();
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        not_full_.notify_all();  // under the lock: a woken thread may destroy the queue
         not_empty_.notify_all();
     }
 
@@ -145,12 +146,11 @@ public:
 private:
     // [take]
     // Called with the lock held: removes the front item if any, then wakes one producer.
-    std::optional<T> take(std::unique_lock<std::mutex>& lock) {
+    std::optional<T> take(std::unique_lock<std::mutex>&) {
         if (items_.empty()) return std::nullopt;
         std::optional<T> item(std::move(items_.front()));
         items_.pop_front();
-        lock.unlock();
-        not_full_.notify_one();
+        not_full_.notify_one();  // still under the lock, which the caller releases
         return item;
     }
 

@@ -18,16 +18,20 @@ namespace {
 // main thread waits until every worker has finished its setup.
 void latch_example(int workers) {
     std::latch ready(workers);
-    std::atomic<int> set_up{0};
+    // Plain ints, not atomics: only the latch orders each worker's write before main's
+    // read (and ThreadSanitizer checks that it does).
+    std::vector<int> set_up(static_cast<std::size_t>(workers), 0);
     std::vector<std::jthread> pool;
     for (int i = 0; i < workers; ++i)
-        pool.emplace_back([&] {
-            ++set_up;            // some per-thread setup
-            ready.count_down();  // "mine is done"; does not wait
+        pool.emplace_back([&, i] {
+            set_up[static_cast<std::size_t>(i)] = 1;  // some per-thread setup
+            ready.count_down();                       // "mine is done"; does not wait
         });
     ready.wait();  // returns only after all `workers` count_down calls
-    std::printf("latch: main saw %d of %d workers set up when wait() returned\n",
-                set_up.load(), workers);
+    int seen = 0;
+    for (int done : set_up) seen += done;
+    std::printf("latch: main saw %d of %d workers set up when wait() returned\n", seen,
+                workers);
 }
 // [/latch]
 

@@ -1,11 +1,15 @@
 // Two threads each update their own counter: slow when the counters share a cache line,
 // fast when padded apart.
+#include <time.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cli.hpp"
 #include "measure.hpp"
@@ -51,16 +55,35 @@ void bump(std::atomic<long>& c, long n) {
         c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// How much the two threads of each sample ran at the same time: the CPU time of both
+// divided by the wall time of the sample, 2.0 when they ran side by side throughout,
+// 1.0 or less when they took turns on the CPUs (then no line moved between cores).
+std::vector<double> overlap[2];
+
 template <class Layout>
-double sample(long n) {
+double sample(long n, int layout) {
     Layout counters;
+    double cpu_a = 0, cpu_b = 0;
     const auto t0 = book::measure::Clock::now();
-    std::thread ta([&] { bump(counters.a, n); });
-    std::thread tb([&] { bump(counters.b, n); });
+    std::thread ta([&] {
+        bump(counters.a, n);
+        cpu_a = thread_cpu_seconds();
+    });
+    std::thread tb([&] {
+        bump(counters.b, n);
+        cpu_b = thread_cpu_seconds();
+    });
     ta.join();
     tb.join();
-    return book::measure::seconds_since(t0) * 1e9 /
-           static_cast<double>(n);  // ns per increment of each thread
+    const double wall = book::measure::seconds_since(t0);
+    overlap[layout].push_back((cpu_a + cpu_b) / wall);
+    return wall * 1e9 / static_cast<double>(n);  // ns per increment of each thread
 }
 // [/work]
 
@@ -85,8 +108,8 @@ int main(int argc, char** argv) {
         offsetof(Adjacent, b) - offsetof(Adjacent, a),
         offsetof(Padded, b) - offsetof(Padded, a));
     const auto r = book::measure::interleaved(
-        {{"same cache line", [&] { return sample<Adjacent>(increments); }},
-         {"padded apart", [&] { return sample<Padded>(increments); }}},
+        {{"same cache line", [&] { return sample<Adjacent>(increments, 0); }},
+         {"padded apart", [&] { return sample<Padded>(increments, 1); }}},
         1, reps);
     std::printf("2 threads x %ld increments, %d repetitions each, interleaved\n",
                 increments, reps);
@@ -102,6 +125,15 @@ int main(int argc, char** argv) {
                     book::measure::format_ns(r[i].max).c_str());
     std::printf("ratio of medians (same line / padded): %.1f\n",
                 r[0].median / r[1].median);
+    // The warm-up sample is the first of each list; the summary leaves it out.
+    std::printf(
+        "overlap (CPU time of both threads / wall time; 2.0 = side by side throughout), "
+        "median [min .. max]:\n");
+    for (int i = 0; i < 2; ++i) {
+        const auto o =
+            book::measure::summarize({overlap[i].begin() + 1, overlap[i].end()});
+        std::printf("  %-16s %.2f [%.2f .. %.2f]\n", names[i], o.median, o.min, o.max);
+    }
     if (!csv.empty()) {
         std::ofstream out(csv);
         out << "layout,median_ns,min_ns,max_ns\n";

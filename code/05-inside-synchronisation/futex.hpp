@@ -76,13 +76,24 @@ inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected)
  * @brief Wakes up to @p count threads sleeping in futex_wait() on @p word.
  *
  * Change the word before calling it, so that a woken thread sees the change.
+ *
+ * The kernel only uses the word's address to find its sleepers: it never reads the
+ * word for a wake. That is what lets an unlock or a release publish its change and then
+ * wake: by then, a thread that saw the change may have returned and freed the object
+ * (the destruction rule). If the memory is still mapped, the wake finds nobody, or
+ * wakes a sleeper of a new object at the same address, which takes it as a spurious
+ * wake-up; if it was unmapped, the kernel answers EFAULT, which this function treats,
+ * as glibc does, as "nobody woken" instead of a misuse.
  * @return the number of threads woken (0 when nobody slept on the word).
  */
 inline int futex_wake(std::atomic<std::uint32_t>& word, int count) {
     ++detail::futex_calls.wakes;
     const long woken = syscall(SYS_futex, detail::raw(word), FUTEX_WAKE_PRIVATE, count,
                                nullptr, nullptr, 0);
-    if (woken == -1) detail::futex_failed("wake", errno);
+    if (woken == -1) {
+        if (errno == EFAULT) return 0;  // the object was freed and its page unmapped
+        detail::futex_failed("wake", errno);
+    }
     return static_cast<int>(woken);
 }
 

@@ -1,6 +1,7 @@
-// lockcost.cpp: what one lock acquisition costs for three spinlocks, a futex mutex and
-// std::mutex, from one thread to four times the CPUs.
+// lockcost.cpp: what one lock acquisition costs for three spinlocks, two futex mutexes
+// and std::mutex, from one thread to four times the CPUs.
 #include <sched.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "costs.hpp"
 #include "futex_mutex.hpp"
 #include "measure.hpp"
+#include "spin_futex_mutex.hpp"
 #include "spinlock.hpp"
 
 namespace {
@@ -32,6 +34,15 @@ double thread_cpu_ns() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// Voluntary context switches of the calling thread so far: how often it gave up its CPU
+// because it had to wait (in a futex, in sched_yield, ...). It counts for std::mutex too,
+// whose futex calls this program cannot see.
+std::uint64_t voluntary_switches() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return static_cast<std::uint64_t>(usage.ru_nvcsw);
 }
 
 int cpus_available() {
@@ -49,8 +60,10 @@ struct Window {
     std::uint64_t acquisitions = 0;
     std::uint64_t lost =
         0;  // acquisitions minus the guarded counter: 0 when the lock excludes
-    std::uint64_t futex_waits = 0;  // futex_wait() calls by all threads (FutexMutex only)
+    std::uint64_t futex_waits =
+        0;  // futex_wait() calls by all threads (the book's mutexes)
     std::uint64_t futex_wakes = 0;
+    std::uint64_t switches = 0;  // voluntary context switches of all threads
 };
 
 // [hammer]
@@ -72,7 +85,7 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
         std::uint64_t counter = 0, state = 1;
     } shared;
     struct alignas(64) PerThread {
-        std::uint64_t count = 0, waits = 0, wakes = 0;
+        std::uint64_t count = 0, waits = 0, wakes = 0, switches = 0;
         double cpu_ns = 0;
     };
     std::vector<PerThread> per(static_cast<std::size_t>(threads));
@@ -87,6 +100,7 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
                 ready.arrive_and_wait();
                 const auto before = book::sync::futex_calls_of_this_thread();
                 const double cpu_before = thread_cpu_ns();
+                const std::uint64_t switches_before = voluntary_switches();
                 std::uint64_t n = 0, local = static_cast<std::uint64_t>(t);
                 while (!stop.load(std::memory_order_relaxed)) {
                     {
@@ -99,9 +113,9 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
                 }
                 sink.fetch_add(local, std::memory_order_relaxed);
                 const auto after = book::sync::futex_calls_of_this_thread();
-                per[static_cast<std::size_t>(t)] = {n, after.waits - before.waits,
-                                                    after.wakes - before.wakes,
-                                                    thread_cpu_ns() - cpu_before};
+                per[static_cast<std::size_t>(t)] = {
+                    n, after.waits - before.waits, after.wakes - before.wakes,
+                    voluntary_switches() - switches_before, thread_cpu_ns() - cpu_before};
             });
         ready.arrive_and_wait();
         start = Clock::now();
@@ -116,6 +130,7 @@ Window hammer(int threads, std::chrono::microseconds window, int inside, int out
         w.acquisitions += p.count;
         w.futex_waits += p.waits;
         w.futex_wakes += p.wakes;
+        w.switches += p.switches;
     }
     w.lost = w.acquisitions - shared.counter;
     w.ns_per_acquisition =
@@ -135,7 +150,7 @@ int main(int argc, char** argv) {
     int inside = 0, outside = 0;
     std::string csv, costs_path;
     book::cli::Parser cli("lockcost",
-                          "Measures lock+unlock cost of five locks, uncontended and "
+                          "Measures lock+unlock cost of six locks, uncontended and "
                           "contended, for 1..N threads.");
     cli.option("reps", reps, 1, 100,
                "measured windows per lock and thread count (after one warm-up)")
@@ -179,33 +194,40 @@ int main(int argc, char** argv) {
                "cpu_min_ns,cpu_max_ns\n";
     }
     std::uint64_t lost_total = 0, windows_total = 0;
-    struct FutexRow {
+    constexpr std::size_t locks = 6;
+    // Medians per thread count of the futex calls (the two futex mutexes) and of the
+    // voluntary context switches (every lock), per 1000 acquisitions.
+    struct KernelRow {
         int threads;
-        double waits_per_k, wakes_per_k;
+        double waits[2], wakes[2], switches[locks];
     };
-    std::vector<FutexRow> futex_rows;
+    std::vector<KernelRow> kernel_rows;
+    std::vector<std::string> names;
     // The headline costs for the book's cost file: every lock alone and with two threads.
     book::measure::CostFile costs("05-inside-synchronisation", "lockcost");
-    const char* slugs[] = {"tas", "ttas", "ttas_backoff", "futex_mutex", "std_mutex"};
+    const char* slugs[] = {"tas", "ttas", "ttas_backoff", "futex_mutex", "spin_futex_mutex",
+                           "std_mutex"};
 
     for (int threads : counts) {
-        std::vector<double> futex_waits_per_k, futex_wakes_per_k;
-        std::vector<std::vector<double>> cpu(
-            5);  // CPU ns per acquisition, per contender, warm-up first
+        // per contender, one entry per window, warm-up first
+        std::vector<std::vector<double>> cpu(locks), waits(2), wakes(2), switches(locks);
         // [contenders]
         auto sample = [&]<class Lock>(std::type_identity<Lock>, std::size_t index) {
             return [&, index] {
                 const Window w = hammer<Lock>(threads, window, inside, outside);
                 lost_total += w.lost;
                 ++windows_total;
+                const double per_k = 1000.0 / static_cast<double>(std::max<std::uint64_t>(
+                                                  w.acquisitions, 1));
                 cpu[index].push_back(w.cpu_ns_per_acquisition);
-                if constexpr (std::is_same_v<Lock, book::sync::FutexMutex>) {
-                    const double acquisitions =
-                        static_cast<double>(std::max<std::uint64_t>(w.acquisitions, 1));
-                    futex_waits_per_k.push_back(
-                        1000.0 * static_cast<double>(w.futex_waits) / acquisitions);
-                    futex_wakes_per_k.push_back(
-                        1000.0 * static_cast<double>(w.futex_wakes) / acquisitions);
+                switches[index].push_back(per_k * static_cast<double>(w.switches));
+                constexpr bool futex = std::is_same_v<Lock, book::sync::FutexMutex> ||
+                                       std::is_same_v<Lock, book::sync::SpinFutexMutex>;
+                if constexpr (futex) {
+                    const std::size_t f =
+                        std::is_same_v<Lock, book::sync::FutexMutex> ? 0 : 1;
+                    waits[f].push_back(per_k * static_cast<double>(w.futex_waits));
+                    wakes[f].push_back(per_k * static_cast<double>(w.futex_wakes));
                 }
                 return w.ns_per_acquisition;
             };
@@ -216,21 +238,27 @@ int main(int argc, char** argv) {
             {"TTAS+backoff",
              sample(std::type_identity<book::sync::BackoffSpinlock>{}, 2)},
             {"futex mutex", sample(std::type_identity<book::sync::FutexMutex>{}, 3)},
-            {"std::mutex", sample(std::type_identity<std::mutex>{}, 4)},
+            {"spin+futex", sample(std::type_identity<book::sync::SpinFutexMutex>{}, 4)},
+            {"std::mutex", sample(std::type_identity<std::mutex>{}, 5)},
         };
         const auto wall = book::measure::interleaved(contenders, 1, reps);
         // [/contenders]
+        // The median of the measured windows (the first entry is the warm-up).
+        auto median = [](const std::vector<double>& v) {
+            return book::measure::summarize({v.begin() + 1, v.end()}).median;
+        };
         std::vector<book::measure::Summary> cpu_summary;
         for (auto& c : cpu)
-            cpu_summary.push_back(
-                book::measure::summarize({c.begin() + 1, c.end()}));  // drop warm-up
+            cpu_summary.push_back(book::measure::summarize({c.begin() + 1, c.end()}));
         std::printf("\nthreads=%d%s\n", threads,
                     threads == 1     ? " (uncontended)"
                     : threads > cpus ? " (more threads than CPUs)"
                                      : "");
+        names.clear();
         for (std::size_t i = 0; i < contenders.size(); ++i) {
             const auto& w = wall[i];
             const auto& c = cpu_summary[i];
+            names.push_back(contenders[i].name);
             // plain nanoseconds, no padding: runs then differ only in their numbers
             std::printf(
                 "  %-14s (threads=%d) wall %.1f ns [%.1f .. %.1f] %.2fx   CPU %.1f ns "
@@ -256,14 +284,33 @@ int main(int argc, char** argv) {
                 costs.compare(std::string("lock.") + slugs[i] + "." + when,
                               "lock.std_mutex." + when);
         }
-        futex_rows.push_back({threads, book::measure::summarize(futex_waits_per_k).median,
-                              book::measure::summarize(futex_wakes_per_k).median});
+        KernelRow row{threads,
+                      {median(waits[0]), median(waits[1])},
+                      {median(wakes[0]), median(wakes[1])},
+                      {}};
+        for (std::size_t i = 0; i < locks; ++i) row.switches[i] = median(switches[i]);
+        kernel_rows.push_back(row);
     }
 
     std::printf("\n== futex mutex: system calls per 1000 acquisitions (median window)\n");
-    for (const auto& row : futex_rows)
+    for (const auto& row : kernel_rows)
         std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads,
-                    row.waits_per_k, row.wakes_per_k);
+                    row.waits[0], row.wakes[0]);
+    std::printf(
+        "\n== spin+futex mutex: system calls per 1000 acquisitions (median window)\n");
+    for (const auto& row : kernel_rows)
+        std::printf("threads=%d: futex_wait %.1f, futex_wake %.1f\n", row.threads,
+                    row.waits[1], row.wakes[1]);
+    std::printf(
+        "\n== voluntary context switches per 1000 acquisitions, all threads (median "
+        "window)\n");
+    for (const auto& row : kernel_rows) {
+        std::printf("threads=%d:", row.threads);
+        for (std::size_t i = 0; i < locks; ++i)
+            std::printf("%s %s %.1f", i == 0 ? "" : ",", names[i].c_str(),
+                        row.switches[i]);
+        std::printf("\n");
+    }
 
     if (!costs_path.empty()) costs.write(costs_path);
 

@@ -11,9 +11,12 @@ namespace book::sync {
  * @brief Tells the CPU that the caller is in a spin-wait loop.
  *
  * On x86-64 this is the `pause` instruction, on AArch64 `yield`. It does not
- * give the CPU to another thread; it slows the loop down a little, saves
- * power, lets the other hyper-thread of the core run, and avoids the
+ * give the CPU to another thread. On x86-64 it slows the loop down a little,
+ * saves power, lets the other hyper-thread of the core run, and avoids the
  * pipeline flush that a tight loop suffers when the awaited store arrives.
+ * AArch64's `yield` is only a hint for simultaneous multithreading, which most
+ * Arm cores lack, so there it barely slows the loop; several runtimes use `isb`
+ * instead, which stalls the core for a short while.
  */
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)

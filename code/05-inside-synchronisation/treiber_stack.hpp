@@ -58,11 +58,18 @@ public:
         if (index >= links_.size())
             throw std::out_of_range("IndexStack::push: no such node");
         // [push]
+        // relaxed: only a first guess of the head, which the compare-and-swap checks.
         std::uint64_t head = head_.load(std::memory_order_relaxed);
         do {
+            // relaxed: published by the release below, with whatever the caller wrote
+            // into the node before push.
             links_[index].store(node_of(head), std::memory_order_relaxed);
         } while (!head_.compare_exchange_weak(head, make_head(index + 1, head),
+                                              // release: the link and the node's
+                                              // contents happen before any acquire
+                                              // that reads this head (or a later one)
                                               std::memory_order_release,
+                                              // relaxed: a failure only retries
                                               std::memory_order_relaxed));
         // [/push]
     }
@@ -70,6 +77,10 @@ public:
     /// Step 1 of pop: reads the head and the top node's link; empty when the stack is
     /// empty.
     std::optional<PopAttempt> pop_begin() const {
+        // acquire: synchronises with the push that installed this head, even when the
+        // value was last written by a pop: every write of head_ is a read-modify-write,
+        // so it continues the push's release sequence. The link read below is then the
+        // one that push wrote (unless the node has been recycled since: ABA, step 2).
         const std::uint64_t head = head_.load(std::memory_order_acquire);
         if (node_of(head) == 0) return std::nullopt;
         // The node may be popped and recycled by another thread right now: the link read
@@ -82,6 +93,10 @@ public:
     /// saw.
     bool pop_commit(const PopAttempt& attempt) {
         std::uint64_t expected = attempt.seen_head;
+        // acquire on success: the node's contents, written before its push, happen
+        // before the caller reads them. No release is needed: a pop publishes nothing
+        // new, and the next pop still synchronises with the push through the release
+        // sequence. relaxed on failure: the caller starts again from step 1.
         return head_.compare_exchange_strong(
             expected, make_head(attempt.next, attempt.seen_head),
             std::memory_order_acquire, std::memory_order_relaxed);

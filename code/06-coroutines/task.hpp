@@ -89,7 +89,9 @@ struct task_promise<void> : task_promise_base {
  * transfer into a tail call, which g++ 12 does only through its sibling-call
  * optimisation (-foptimize-sibling-calls, on at -O2, -O3 and -Os; not at -O0,
  * -O1 or -Og, and not under AddressSanitizer or ThreadSanitizer); clang 14 does
- * it at every optimisation level, -O0 included.
+ * it at every optimisation level on x86-64, -O0 included. Other targets differ:
+ * LLVM bug 43508 was clang overflowing the stack at -O0 on AArch64, and some ABIs
+ * cannot make an indirect tail call at all.
  *
  * @code
  * book::coro::task<int> answer() { co_return 42; }

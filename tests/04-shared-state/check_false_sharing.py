@@ -10,6 +10,12 @@ def check(output, args):
     for layout in ("same cache line", "padded apart"):
         assert re.search(re.escape(layout) + r"\s+[\d.]+ [num]?s", output), f"no row for {layout}"
     assert "ratio of medians" in output
+    tail = output.split("overlap (CPU time of both threads", 1)
+    assert len(tail) == 2, "the overlap of the threads is missing"
+    for layout in ("same cache line", "padded apart"):
+        o = re.search(re.escape(layout) + r"\s+([\d.]+) \[([\d.]+) \.\. ([\d.]+)\]", tail[1])
+        assert o, f"no overlap row for {layout}"
+        assert float(o[2]) <= float(o[1]) <= float(o[3]), f"{layout}: overlap median outside its range"
 
 
 def expectations(output, args):

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "blocked.hpp"
 #include "bounded_queue.hpp"
 
 using book::shared::BoundedQueue;
@@ -68,37 +69,72 @@ TEST_CASE("a closed queue drains its items, then reports the end") {
     q.close();                       // twice is harmless
 }
 
+namespace {
+
+// Starts @p count threads that each announce themselves and then call @p blocking_call;
+// once the kernel shows all of them asleep in a futex wait, calls @p wake, then joins
+// them. Returns how many blocking calls returned true. Waking only after every thread
+// really waits is what makes a close() that wakes only one of them hang (and the
+// watchdog report it) instead of passing when the threads happen to start late.
+template <class Call, class Wake>
+int block_then_wake(int count, Call blocking_call, Wake wake) {
+    std::atomic<int> announced{0}, returned{0}, succeeded{0};
+    std::vector<std::atomic<pid_t>> tids(static_cast<std::size_t>(count));
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < count; ++i)
+            threads.emplace_back([&, i] {
+                tids[static_cast<std::size_t>(i)].store(book::testing::this_thread_tid());
+                announced.fetch_add(1);
+                if (blocking_call(i)) succeeded.fetch_add(1);
+                returned.fetch_add(1);
+            });
+        while (announced.load() < count) std::this_thread::yield();
+        std::vector<pid_t> ids;
+        for (auto& tid : tids) ids.push_back(tid.load());
+        const bool all_blocked = book::testing::wait_until_in_futex_wait(
+            ids, [&] { return returned.load() > 0; });
+        CHECK_MESSAGE(all_blocked, "a blocking call returned before it was woken");
+        wake();
+    }  // joined here: a thread left waiting would hang, and the watchdog would fail the
+       // test
+    return succeeded.load();
+}
+
+}  // namespace
+
 TEST_CASE("close wakes every waiting consumer") {
     BoundedQueue<int> q(1);
-    std::atomic<int> ended{0};
-    {
-        std::vector<std::jthread> consumers;
-        for (int i = 0; i < 4; ++i)
-            consumers.emplace_back([&] {
-                if (!q.pop().has_value()) ++ended;
-            });
-        q.close();
-    }  // joined here: a consumer left waiting would hang, and the watchdog would fail the
-       // test
-    CHECK(ended.load() == 4);
+    const int ended = block_then_wake(
+        4, [&](int) { return !q.pop().has_value(); }, [&] { q.close(); });
+    CHECK(ended == 4);
 }
 
 TEST_CASE("close wakes every producer blocked on a full queue") {
     BoundedQueue<int> q(1);
     REQUIRE(q.push(0));
-    std::atomic<int> refused{0};
-    {
-        std::vector<std::jthread> producers;
-        for (int i = 0; i < 3; ++i)
-            producers.emplace_back([&, i] {
-                if (!q.push(i + 1)) ++refused;
-            });
-        q.close();
-    }
-    CHECK(refused.load() ==
-          3);  // the queue was full until close, so no push could succeed
+    const int refused = block_then_wake(
+        3, [&](int i) { return !q.push(i + 1); }, [&] { q.close(); });
+    CHECK(refused == 3);  // the queue was full until close, so no push could succeed
     CHECK(q.pop() == 0);
     CHECK_FALSE(q.pop().has_value());
+}
+
+TEST_CASE("a queue can be destroyed as soon as the last pop or close returns") {
+    // Nothing may touch the queue once another thread can see the state that lets it
+    // destroy the queue (the tsan preset reports it if something does).
+    for (int round = 0; round < 1000; ++round) {
+        auto q = std::make_unique<BoundedQueue<int>>(1);
+        std::jthread producer([&queue = *q, round] {
+            if (round % 2 == 0)
+                queue.push(round);
+            else
+                queue.close();
+        });
+        q->pop();
+        q.reset();
+    }
+    CHECK(true);
 }
 
 TEST_CASE(

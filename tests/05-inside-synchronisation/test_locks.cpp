@@ -9,14 +9,17 @@
 #include <vector>
 
 #include "futex.hpp"
+#include "blocked.hpp"
 #include "futex_mutex.hpp"
+#include "spin_futex_mutex.hpp"
 #include "spinlock.hpp"
 #include "ticket_lock.hpp"
 
 using namespace book::sync;
 
 TEST_CASE_TEMPLATE("no increment is lost when many threads take the lock at once", Lock,
-                   TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex, TicketLock) {
+                   TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex, SpinFutexMutex,
+                   TicketLock) {
     constexpr int threads = 6, per_thread = 5000;
     Lock lock;
     std::uint64_t counter = 0;  // plain: only the lock protects it
@@ -36,7 +39,7 @@ TEST_CASE_TEMPLATE("no increment is lost when many threads take the lock at once
 TEST_CASE_TEMPLATE(
     "try_lock fails while another thread holds the lock and succeeds after it is "
     "released",
-    Lock, TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex) {
+    Lock, TasSpinlock, TtasSpinlock, BackoffSpinlock, FutexMutex, SpinFutexMutex) {
     Lock lock;
     lock.lock();
     bool while_held = true;
@@ -51,8 +54,9 @@ TEST_CASE_TEMPLATE(
     CHECK(after_release);
 }
 
-TEST_CASE("an uncontended FutexMutex never enters the kernel") {
-    FutexMutex mutex;
+TEST_CASE_TEMPLATE("an uncontended futex-based mutex never enters the kernel", Mutex,
+                   FutexMutex, SpinFutexMutex) {
+    Mutex mutex;
     const FutexCalls before = futex_calls_of_this_thread();
     for (int i = 0; i < 1000; ++i) {
         mutex.lock();
@@ -65,22 +69,30 @@ TEST_CASE("an uncontended FutexMutex never enters the kernel") {
     CHECK(after.wakes == before.wakes);
 }
 
-TEST_CASE("a thread waiting for a FutexMutex gets it once the owner unlocks") {
-    FutexMutex mutex;
+TEST_CASE_TEMPLATE(
+    "a thread waiting for a futex-based mutex sleeps, and gets it once "
+    "the owner unlocks",
+    Mutex, FutexMutex, SpinFutexMutex) {
+    Mutex mutex;
     mutex.lock();
-    std::atomic<bool> started{false};
-    bool got_it = false;
+    std::atomic<pid_t> tid{0};
+    std::atomic<bool> got_it{false};
     std::jthread waiter([&] {
-        started.store(true);
-        mutex.lock();  // blocks (spinning never: it sleeps in futex_wait) until the owner
-                       // unlocks
-        got_it = true;
+        tid.store(book::testing::this_thread_tid());
+        mutex.lock();  // blocks until the owner unlocks: asleep in futex_wait, not
+                       // spinning
+        got_it.store(true);
         mutex.unlock();
     });
-    while (!started.load()) std::this_thread::yield();
+    while (tid.load() == 0) std::this_thread::yield();
+    // Returns only once the kernel shows the waiter asleep in the futex system call (a
+    // waiter that spun forever would leave the watchdog to report it).
+    const bool asleep = book::testing::wait_until_in_futex_wait(
+        {tid.load()}, [&] { return got_it.load(); });
+    CHECK_MESSAGE(asleep, "lock() returned while another thread held the mutex");
     mutex.unlock();
     waiter.join();
-    CHECK(got_it);
+    CHECK(got_it.load());
     CHECK(mutex.try_lock());
     mutex.unlock();
 }

@@ -22,13 +22,14 @@ public:
     /// Decrements the count; at zero, releases every waiter. Throws std::logic_error
     /// below zero.
     void count_down() {
-        {
-            std::lock_guard lock(mutex_);
-            if (count_ == 0)
-                throw std::logic_error("CountdownLatch: count_down on an open latch");
-            if (--count_ != 0) return;
-        }
-        opened_.notify_all();  // every waiter, not one: they all wait for the same event
+        std::lock_guard lock(mutex_);
+        if (count_ == 0)
+            throw std::logic_error("CountdownLatch: count_down on an open latch");
+        if (--count_ != 0) return;
+        // Every waiter, not one: they all wait for the same event. And while holding the
+        // lock: a waiter that sees the count at zero may return and destroy the latch,
+        // and it cannot get past the mutex before this notify_all has finished.
+        opened_.notify_all();
     }
 
     /// Whether the latch is open (the count has reached zero). Never blocks.

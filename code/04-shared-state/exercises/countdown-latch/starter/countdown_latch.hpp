@@ -22,9 +22,10 @@ public:
     /// Decrements the count; at zero, releases every waiter. Throws std::logic_error
     /// below zero.
     void count_down() {
-        // TODO: under the mutex, refuse to go below zero (throw std::logic_error),
-        // decrement, and when the count reaches zero wake the threads blocked in wait()
-        // (notify_one or notify_all?).
+        // TODO: refuse to go below zero (throw std::logic_error); when the count reaches
+        // zero, every thread blocked in wait() must return. A waiter may destroy the
+        // latch as soon as its wait() returns: nothing here may touch the latch after
+        // that.
         (void)count_;
     }
 

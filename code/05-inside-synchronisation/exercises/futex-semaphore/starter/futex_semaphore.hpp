@@ -10,36 +10,41 @@
 namespace book::sync::exercise {
 
 /// A counting semaphore: acquire() takes a permit, sleeping in the kernel while there is
-/// none; release() returns one.
+/// none; release() returns one. It may be destroyed as soon as an acquire() that a
+/// release() let through has returned.
 class FutexSemaphore {
 public:
-    /// A semaphore holding @p permits permits.
-    explicit FutexSemaphore(std::uint32_t permits) : permits_(permits) {}
+    /// The most permits the semaphore holds, and the most threads that may wait at once.
+    static constexpr std::uint32_t max() { return 0xffff; }
+
+    /// A semaphore holding @p permits permits (at most max()).
+    explicit FutexSemaphore(std::uint32_t permits) : word_(permits) {}
 
     /// Takes a permit if one is available; never sleeps.
     bool try_acquire() noexcept {
-        // TODO: compare-and-swap loop: while permits_ > 0, try to replace it by permits_
-        // - 1.
+        // TODO: take a permit if there is one, atomically, and say whether you did.
         return false;
     }
 
     /// Takes a permit, sleeping in futex_wait() while there is none.
     void acquire() noexcept {
-        // TODO: loop { if try_acquire() succeeds, return; announce yourself in waiters_;
-        //              futex_wait(permits_, 0); withdraw from waiters_; }
+        // TODO: return with a permit taken. While there is none, sleep in futex_wait():
+        // never spin, and never sleep through a release() that happens meanwhile.
     }
 
     /// Returns a permit and wakes one sleeper, making the system call only when someone
-    /// may sleep.
+    /// waits.
     void release() noexcept {
-        // TODO: add one to permits_, then call futex_wake(permits_, 1) only if waiters_
-        // is not zero. Think about the order: why must the waiter announce itself before
-        // futex_wait checks the word?
+        // TODO: make one permit available, and wake a sleeping acquirer if there is one.
+        // A release() with no thread asleep must make no system call. As soon as the
+        // permit is visible, an acquirer may return and destroy the semaphore: what may
+        // release() still touch after that?
     }
 
 private:
-    std::atomic<std::uint32_t> permits_;
-    std::atomic<std::uint32_t> waiters_{0};
+    // TODO: the state you need. futex_wait() and futex_wake() take one
+    // std::atomic<std::uint32_t>; you may change this member and add others.
+    std::atomic<std::uint32_t> word_;
 };
 
 }  // namespace book::sync::exercise

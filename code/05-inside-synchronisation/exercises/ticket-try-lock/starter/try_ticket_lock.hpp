@@ -27,10 +27,8 @@ public:
     /// Takes the lock only if it is free and nobody is queued; never waits and never
     /// draws a ticket it cannot use.
     bool try_lock() noexcept {
-        // TODO: the lock is free with an empty queue exactly when next_ticket ==
-        // now_serving. Then draw that ticket, but only if next_ticket has not moved
-        // meanwhile (compare-and-swap). A plain fetch_add here would be wrong: a drawn
-        // ticket must be waited for.
+        // TODO: return true holding the lock, or false having changed nothing. A ticket,
+        // once drawn, is waited for by every later ticket: it must be used.
         return false;
     }
 
