@@ -23,14 +23,8 @@ def draw_phases(rows):
         axes = fig.subplots(1, len(scripts), sharey=True)
         for ax, (si, script) in zip(axes, enumerate(scripts)):
             rs = [r for r in rows if r["script"] == script]
-            # A new turn starts whenever the phase goes back to an earlier lane.
-            x, turn, last = [], 0, -1
-            for r in rs:
-                lane = PHASES.index(r["phase"])
-                if lane < last:
-                    turn += 1
-                last = lane
-                x.append(turn)
+            # The turn the line was printed in (the main script counts as turn 0, before any turn).
+            x = [0 if r["phase"] == "main" else int(r["turn"]) + 1 for r in rs]
             seen = {}
             for r, xi in zip(rs, x):
                 lane = PHASES.index(r["phase"])
@@ -43,7 +37,7 @@ def draw_phases(rows):
             ax.set_title(f"{script}.cjs on the book's loop", fontsize=9, color=theme.fg)
             ax.set_xlim(-0.3, max(x) + 1.6 if x else 1)
             ax.set_xticks(range(0, (max(x) if x else 0) + 1))
-            ax.set_xlabel("turn of the loop (0: the main script, then each turn)")
+            ax.set_xlabel("turn of the loop (0: the main script)")
             ax.grid(axis="y")
             ax.set_axisbelow(True)
         axes[0].set_yticks(range(len(PHASES)))

@@ -29,9 +29,11 @@ struct transcript {
     event_loop* loop = nullptr;
     std::vector<std::string> lines;
     std::vector<std::string> phases;
+    std::vector<std::uint64_t> turns;
     void log(const std::string& s) {
         lines.push_back(s);
         phases.push_back(book::loop::phase_name(loop->current_phase()));
+        turns.push_back(loop->turns());
     }
 };
 
@@ -279,7 +281,7 @@ int main(int argc, char** argv) {
     std::ofstream trace;
     if (!csv.empty()) {
         trace.open(csv);
-        trace << "script,line,phase,text\n";
+        trace << "script,line,turn,phase,text\n";
     }
     int differing = 0;
     for (const auto& s : scripts) {
@@ -308,8 +310,8 @@ int main(int argc, char** argv) {
         }
         for (std::size_t i = 0; i < t.lines.size(); ++i)
             if (trace.is_open())
-                trace << s.name << ',' << i + 1 << ',' << t.phases[i] << ",\""
-                      << t.lines[i] << "\"\n";
+                trace << s.name << ',' << i + 1 << ',' << t.turns[i] << ',' << t.phases[i]
+                      << ",\"" << t.lines[i] << "\"\n";
     }
     if (!node.empty()) std::printf("scripts whose orders differ: %d\n", differing);
     return differing == 0 ? 0 : 1;
