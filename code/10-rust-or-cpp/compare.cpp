@@ -103,6 +103,19 @@ std::string run_child(const std::vector<std::string>& argv) {
 }
 // [/spawn]
 
+// What one sample of contender `c` covers, for the cost file.
+std::string includes(const Contender& c, int threads) {
+    const std::string n = std::to_string(c.n), t = std::to_string(threads);
+    if (c.group == "mutex counter")
+        return t + " threads x " + n + " increments under one mutex, started and joined";
+    if (c.group == "atomic counter")
+        return t + " threads x " + n + " relaxed fetch_add, started and joined";
+    if (c.group == "bounded channel")
+        return n +
+               " items, 1 producer to 1 consumer, 64 slots, producer started and joined";
+    return "sum of " + n + " u64 in parallel, the work started and finished";
+}
+
 // The value of `key=` in a workload program's line.
 std::string field(const std::string& line, const std::string& key) {
     const auto at = line.find(" " + key + "=");
@@ -193,10 +206,7 @@ int compare(int argc, char** argv) {
             out << c.group << ',' << c.key << ',' << c.label << ','
                 << (c.rust ? "Rust" : "C++") << ',' << ms.median << ',' << ms.min << ','
                 << ms.max << ',' << ms.n << '\n';
-        costs.add({c.key, c.label,
-                   c.group + ": one run of the workload, threads started "
-                             "and joined",
-                   "ms", ms});
+        costs.add({c.key, c.label, includes(c, threads), "ms", ms});
     }
     if (!rust.empty()) {
         std::printf("\nratio C++ / Rust (median over median; below 1: C++ faster)\n");
