@@ -46,7 +46,7 @@ def draw_scaling(reduce_csv, irregular_csv, stem):
     irr = rows_of(irregular_csv)
     cpus = cpus_of(red) or cpus_of(irr) or 1
     bw = series(red, "sweep", "GB/s")
-    triad = series(red, "triad", "GB/s").get("triad", [])
+    triad = series(red, "triad-sweep", "GB/s").get("triad", [])
     ms = series(irr, "mandelbrot", "ms")
     serial = ms.get("serial loop", [(1, 1.0, 1.0, 1.0)])[0][1]
 

@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
                 {"oneTBB", [&] { return time_ms([&] { verify(tbb.run(on_tbb)); }); }});
             c.push_back({"OpenMP static",
                          [&] { return time_ms([&] { verify(on_omp_static(ip)); }); }});
-            c.push_back({"OpenMP dynamic,1",
+            c.push_back({"OpenMP dynamic",
                          [&] { return time_ms([&] { verify(on_omp_dynamic(ip)); }); }});
             c.push_back({"std::transform_reduce(par)",
                          [&] { return time_ms([&] { verify(tbb.run(on_std)); }); }});
@@ -258,14 +258,16 @@ int main(int argc, char** argv) {
     // predicts for more threads, which bring no more CPUs.
     std::printf("== Amdahl's law against the pool's measured speedup\n");
     const double s_full = serial.median / pool_medians[full - 1];
-    const double f = full > 1 ? (full / s_full - 1) / (full - 1) : 0.0;
+    // Clamped to [0, 1]: a speedup below 1 (a loaded machine) has no Amdahl explanation.
+    const double f =
+        std::clamp(full > 1 ? (full / s_full - 1) / (full - 1) : 0.0, 0.0, 1.0);
     std::printf(
         "speedup at %u threads (all CPUs): %.2fx; serial fraction that explains "
         "it: %.3f\n",
-        full, s_full, std::max(f, 0.0));
+        full, s_full, f);
     for (unsigned p = 1; p <= max_threads; ++p) {
         const double procs = std::min(p, cpus);
-        const double amdahl = 1 / (std::max(f, 0.0) + (1 - std::max(f, 0.0)) / procs);
+        const double amdahl = 1 / (f + (1 - f) / procs);
         std::printf(
             "  %u threads on %u CPUs: measured %.2fx, Amdahl with that fraction "
             "%.2fx\n",
@@ -327,7 +329,7 @@ int main(int argc, char** argv) {
             });
         });
         report("OpenMP static", st);
-        report("OpenMP dynamic,1", dy);
+        report("OpenMP dynamic", dy);
         report("oneTBB", tb);
     }
     // [/busy]
@@ -335,10 +337,10 @@ int main(int argc, char** argv) {
     // [grain]
     // Grain size on the pool: the same image as one loop over pixels, chunks of g pixels.
     std::printf("== grain size (pixels per chunk) on the pool at %u threads\n", full);
-    std::vector<std::size_t> grains{1, 16, 256, 4096};
     const std::size_t npix = pixels.size();
-    for (std::size_t g = 65536; g < npix / full; g *= 4) grains.push_back(g);
-    grains.push_back(std::max<std::size_t>(npix / full, 1));
+    std::vector<std::size_t> grains;
+    for (std::size_t g = 1; g < npix / full; g *= 16) grains.push_back(g);
+    grains.push_back(std::max<std::size_t>(npix / full, 1));  // an even split: static
     ThreadPool gpool(full);
     std::vector<Contender> gc;
     for (std::size_t g : grains)

@@ -59,8 +59,13 @@ def mpirun_command(ranks, program, suppressions):
     # [/mpirun]
     if suppressions:
         # Open MPI keeps memory until exit; LeakSanitizer would report it in every rank.
-        os.environ["LSAN_OPTIONS"] = f"suppressions={suppressions}:print_suppressions=0"
-        command += ["-x", "LSAN_OPTIONS"]
+        # Its plugins stay loaded (no dlclose) so that the reports name them, and the slow
+        # unwinder sees the whole stack: then the suppressions match.
+        os.environ["LSAN_OPTIONS"] = (f"suppressions={suppressions}:print_suppressions=0"
+                                      ":fast_unwind_on_malloc=0")
+        os.environ["OMPI_MCA_mca_base_component_disable_dlclose"] = "1"
+        command += ["-x", "LSAN_OPTIONS",
+                    "-x", "OMPI_MCA_mca_base_component_disable_dlclose"]
     return command + program
 
 

@@ -198,8 +198,10 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < c.size(); ++i) {
             const bool is_triad = c[i].name == "triad";
             const double b = is_triad ? triad_bytes : bytes;
-            csv.row(is_triad ? std::string("triad") : workload, c[i].name, p, "ms", r[i]);
-            csv.row(is_triad ? std::string("triad") : workload, c[i].name, p, "GB/s",
+            const std::string what =
+                is_triad ? std::string("triad-") + workload : workload;
+            csv.row(what, c[i].name, p, "ms", r[i]);
+            csv.row(what, c[i].name, p, "GB/s",
                     Summary{b / (r[i].median * 1e6), b / (r[i].max * 1e6),
                             b / (r[i].min * 1e6), r[i].n});
             if (c[i].name == "serial loop") serial_loop = r[i];

@@ -13,7 +13,7 @@ def check(output, args):
     m = re.search(r"^cheapest row: (\d+) iterations; dearest row: (\d+)", output, re.M)
     assert m and int(m.group(1)) <= int(m.group(2)), "the per-row cost is reported"
     busy = output.split("== per-worker busy time")[1].split("== grain size")[0]
-    names = ["pool (stealing)"] + ([] if exempt else ["OpenMP static", "OpenMP dynamic,1", "oneTBB"])
+    names = ["pool (stealing)"] + ([] if exempt else ["OpenMP static", "OpenMP dynamic", "oneTBB"])
     for name in names:
         m = re.search(rf"^  {re.escape(name)} +((?:[\d.]+ +)+)imbalance ([\d.]+)$", busy, re.M)
         assert m, f"busy time of {name}"
