@@ -25,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stamp import make_stamp  # noqa: E402
+from scrub import sanitizer_environment, scrub_paths  # noqa: E402
 
 MAX_OUTPUT = 2_000_000
 
@@ -46,7 +47,7 @@ def describe_status(code):
 def run_once(cmd, cwd, timeout):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, env=sanitizer_environment())
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -119,7 +120,7 @@ def main():
                     for d in data:
                         if not os.path.exists(os.path.join(args.workdir, d)):
                             raise CaptureError(f"did not write its data file {d}", text)
-                runs.append({"output": text, "exit": code, "seconds": round(seconds, 3)})
+                runs.append({"output": scrub_paths(text, args.workdir), "exit": code, "seconds": round(seconds, 3)})
         except CaptureError as e:
             why, text = e.args
             print(f"BOOK CAPTURE FAILED: {label}: {why}", file=sys.stderr)
