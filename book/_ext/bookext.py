@@ -224,7 +224,7 @@ def variations_parts(texts):
         body = (f'<p class="variations-help">Each line as run 1 printed it; every number that changed shows '
                 f"its range over the {n} runs (lowest–highest, marked; hover for each run's value). "
                 f"The other {len(first) - len(shown)} lines were identical in every run.</p>"
-                f'<pre class="variations-ranges" tabindex="0">{chr(10).join(shown)}</pre>')
+                f'<pre class="variations-ranges">{chr(10).join(shown)}</pre>')
         return summary, body
     parts, changed = [], 0
     for r in range(1, n):
@@ -241,7 +241,7 @@ def variations_parts(texts):
         if len(diff) > 200:
             rows.append(f"… and {len(diff) - 200} more changed lines")
         parts.append(f'<p class="variations-help">Run {r + 1} against run 1 (− run 1, + run {r + 1}):</p>'
-                     f'<pre class="variations-diff" tabindex="0">{chr(10).join(rows)}</pre>')
+                     f'<pre class="variations-diff">{chr(10).join(rows)}</pre>')
     summary = f"up to {changed} of {len(first)} lines differ between the {n} runs"
     return summary, "".join(parts)
 
@@ -253,7 +253,8 @@ def variations_html(texts):
         return f'<p class="capture-variations capture-variations-none">What varied between runs: nothing; {summary}.</p>'
     return (f'<details class="capture-variations"><summary><span class="capture-variations-title">What varied '
             f'between runs:</span> {html.escape(summary)}</summary>'
-            f'<div class="variations-body">{body}</div></details>')
+            f'<div class="variations-body" tabindex="0" role="region" aria-label="what varied between runs">'
+            f"{body}</div></details>")
 
 
 # Key lines of a sanitizer report or a debugger session, marked in the output (the rest stays plain).
@@ -663,10 +664,8 @@ def parse_front_matter(docname, raw):
     for key, value in list(data.items()):
         kind = FRONT_MATTER_KEYS.get(key)
         if kind is None:
-            logger.warning(f"{docname}: unknown front matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})",
-                           location=docname)
-            data.pop(key)
-        elif not isinstance(value, kind):
+            continue  # data for other readers (the course planner); the page shows only its own keys
+        if not isinstance(value, kind):
             logger.warning(f"{docname}: front matter {key} must be a {kind.__name__}", location=docname)
             data.pop(key)
     for slug in data.get("prerequisites", []):
@@ -1034,7 +1033,8 @@ def furo_auto_dark(css):
     if not m:
         logger.warning("furo.css: the dark theme's rules were not found; the system's dark mode is not followed")
         return css
-    auto = m.group(0).replace("@media not print {", "@media not print and (prefers-color-scheme: dark) {", 1)
+    # "screen and": a "not print and (...)" query would negate the whole of it, and match light systems.
+    auto = m.group(0).replace("@media not print {", "@media screen and (prefers-color-scheme: dark) {", 1)
     auto = auto.replace('body[data-theme="dark"]', 'body:not([data-theme="light"])')
     return css[:m.end()] + auto + css[m.end():]
 

@@ -25,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stamp import make_stamp  # noqa: E402
-from scrub import sanitizer_environment, scrub_paths  # noqa: E402
+from scrub import sanitizer_environment, scrub_record  # noqa: E402
 
 MAX_OUTPUT = 2_000_000
 
@@ -120,7 +120,7 @@ def main():
                     for d in data:
                         if not os.path.exists(os.path.join(args.workdir, d)):
                             raise CaptureError(f"did not write its data file {d}", text)
-                runs.append({"output": scrub_paths(text, args.workdir), "exit": code, "seconds": round(seconds, 3)})
+                runs.append({"output": text, "exit": code, "seconds": round(seconds, 3)})
         except CaptureError as e:
             why, text = e.args
             print(f"BOOK CAPTURE FAILED: {label}: {why}", file=sys.stderr)
@@ -140,6 +140,7 @@ def main():
     record = {"chapter": args.chapter, "name": args.name, "command": shown, "display": display,
               "expect_exit": args.expect_exit,
               "runs": runs, "stamp": stamp}
+    record = scrub_record(record, args.workdir)  # no path of the build machine reaches the book
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
         json.dump(record, f, indent=1)

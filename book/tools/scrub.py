@@ -7,7 +7,8 @@ becomes "build/", the source root becomes nothing (so "code/04-shared-state/race
 file:// URLs. Deliberately not -ffile-prefix-map, which would break gdb's source listing in the debugging
 captures; the sanitizers also get strip_path_prefix (sanitizer_environment), for runs outside the book.
 
-capture.py calls scrub_paths on every run's text; sanitizer_environment gives the environment of a run.
+capture.py calls scrub_record on the record it writes (every run's output and the command as shown);
+sanitizer_environment gives the environment of a run.
 """
 import os
 
@@ -52,3 +53,12 @@ def sanitizer_environment(env=None, source_root=SOURCE_ROOT):
         if "strip_path_prefix=" not in options:
             env[name] = f"{options}:{prefix}" if options else prefix
     return env
+
+
+def scrub_record(record, workdir):
+    """A capture record (capture.py) with every run's output and the displayed command scrubbed."""
+    record = dict(record)
+    record["runs"] = [dict(run, output=scrub_paths(run["output"], workdir)) for run in record["runs"]]
+    if "display" in record:
+        record["display"] = scrub_paths(record["display"], workdir)
+    return record

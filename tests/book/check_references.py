@@ -6,7 +6,8 @@ Fails on a plain-text "chapter 4", "chapters 2 and 3", "the next chapter" or "th
 prose of the chapters, the instructor material, the glossary fragments and the front matter pages. Not
 counted: text inside a {chapter} role; code (fenced blocks and inline code); "Further reading" sections
 and the bibliography, where "chapters 24 to 28" cites another book; and a citation elsewhere, recognised
-as a chapter number that follows an italic title or a {ref} to a bibliography entry in the same sentence.
+as a chapter number that follows an italic title (*The Linux Programming Interface*) or a {ref} to a
+bibliography entry in the same sentence.
 "this chapter", "the chapter" and "each chapter" are the page itself, and "later chapters" no chapter in
 particular: neither is a reference.
 
@@ -23,7 +24,7 @@ ORDINAL = re.compile(r"\b(?:next|previous|following|preceding|earlier|later|comi
                      re.I)
 ROLE = re.compile(r"\{chapter\}`[^`]*`")
 CODE = re.compile(r"``[^`]*``|`[^`]*`")
-CITATION = re.compile(r"(\*[^*]+\*|\{ref\}`[^`]*bib-[^`]*`|\"[^\"]+\")[^.;]*$")
+CITATION = re.compile(r"((?<!\*)\*[^*\s][^*]*\*(?!\*)|\{ref\}`[^`]*bib-[^`]*`)[^.;|]*$")
 
 
 def sources(root):
