@@ -189,6 +189,13 @@ def _range_text(values):
     return lo if lo == hi else f"{lo}–{hi}"
 
 
+def _identical(count):
+    if count == 0:
+        return "No line was identical in every run."
+    return "The other line was identical in every run." if count == 1 else \
+        f"The other {count} lines were identical in every run."
+
+
 def variations_parts(texts):
     """(summary, body_html) of what differed between the runs' texts."""
     n = len(texts)
@@ -223,7 +230,7 @@ def variations_parts(texts):
                    f"across {n} runs")
         body = (f'<p class="variations-help">Each line as run 1 printed it; every number that changed shows '
                 f"its range over the {n} runs (lowest–highest, marked; hover for each run's value). "
-                f"The other {len(first) - len(shown)} lines were identical in every run.</p>"
+                f"{_identical(len(first) - len(shown))}</p>"
                 f'<pre class="variations-ranges">{chr(10).join(shown)}</pre>')
         return summary, body
     parts, changed = [], 0
@@ -758,27 +765,44 @@ def depart_api_details(self, node):
 
 
 def _api_name(desc):
+    """'class book::processes::Pipe': the object type, then the qualified name from the signature's last
+    line (a template's parameter line comes first and names nothing)."""
     sig = next(iter(desc.findall(addnodes.desc_signature)), None)
     if sig is None:
         return desc.get("objtype", "entity")
-    name = "".join(n.astext() for n in sig.findall(addnodes.desc_addname))
-    name += "".join(n.astext() for n in sig.findall(addnodes.desc_name))
+    parts = [n for n in sig.findall(lambda n: isinstance(n, (addnodes.desc_addname, addnodes.desc_name)))]
+    last = max((i for i, n in enumerate(parts) if isinstance(n, addnodes.desc_name)), default=None)
+    if last is None:
+        return desc.get("objtype", "entity")
+    first = last
+    while first > 0 and isinstance(parts[first - 1], addnodes.desc_addname):
+        first -= 1
+    name = "".join(n.astext() for n in parts[first:last + 1])
     return f"{desc.get('objtype', '')} {name}".strip()
+
+
+def _top_level_cpp(node):
+    if not isinstance(node, addnodes.desc) or node.get("domain") != "cpp":
+        return False
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, (addnodes.desc, api_details)):
+            return False
+        parent = parent.parent
+    return True
 
 
 def fold_api_blocks(doctree):
     """Each run of consecutive top-level API descriptions (Breathe) goes into one fold whose summary names
-    them; their ids stay, so cross-references still land (the browser opens the fold)."""
-    for parent in list({id(d.parent): d.parent for d in doctree.findall(addnodes.desc)
-                        if d.get("domain") == "cpp" and not isinstance(d.parent, (addnodes.desc_content,
-                                                                                    api_details))}.values()):
-        children, i = list(parent.children), 0
-        runs = []
+    them; their ids stay, so cross-references still land (book.js opens the fold)."""
+    parents = {id(d.parent): d.parent for d in doctree.findall(_top_level_cpp)}
+    for parent in parents.values():
+        children, i, runs = list(parent.children), 0, []
         while i < len(children):
-            if isinstance(children[i], addnodes.desc) and children[i].get("domain") == "cpp":
+            if _top_level_cpp(children[i]):
                 j = i
-                while j < len(children) and (isinstance(children[j], addnodes.desc) or
-                                             isinstance(children[j], nodes.target)):
+                while j < len(children) and (_top_level_cpp(children[j]) or
+                                             isinstance(children[j], (nodes.target, addnodes.index))):
                     j += 1
                 runs.append((i, j))
                 i = j
@@ -788,10 +812,11 @@ def fold_api_blocks(doctree):
             group = children[i:j]
             names = [_api_name(d) for d in group if isinstance(d, addnodes.desc)]
             fold = api_details(summary="; ".join(names))
+            at = parent.index(group[0])
             for node in group:
                 parent.remove(node)
                 fold += node
-            parent.insert(parent.index(children[j]) if j < len(children) else len(parent), fold)
+            parent.insert(at, fold)
 
 
 def on_doctree_read_layout(app, doctree):
