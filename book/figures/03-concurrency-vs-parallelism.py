@@ -108,9 +108,9 @@ def draw_speedup(path, stem, experiment):
         ax.set_ylim(0, max(max(n), max(hi), max(obtained, default=0)) * 1.08)
         ax.grid(True)
         # Below the plot, never over the data (the curves fill the upper left on a machine with many CPUs).
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=1, fontsize=8)
 
-    bookplot.draw_both(draw, stem, figsize=(7.0, 4.6))
+    bookplot.draw_both(draw, stem, figsize=(7.0, 5.0))
 
 
 def main():
