@@ -265,9 +265,12 @@ def variations_html(texts):
 
 
 # Key lines of a sanitizer report or a debugger session, marked in the output (the rest stays plain).
-KEY_LINES = re.compile(r"^(WARNING: ThreadSanitizer|==\d+==\s*ERROR|ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer|"
-                       r".*runtime error:|Thread \d+ .*received signal|#\d+\s+0x[0-9a-f]+ in |\s+(Write|Read|Previous|"
-                       r"Atomic) (of|write|read) size|  (Location is|Mutex M\d+))")
+# The key lines of a sanitizer report or a debugger session, marked in the output (the rest stays plain):
+# the report's headline and summary, what was accessed where, and the stack frames in the book's own code
+# (code/NN-slug/..., as the scrubber leaves them), not the library frames around them.
+KEY_LINES = re.compile(r"^(WARNING: \w+Sanitizer|==\d+==\s*ERROR|ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer|"
+                       r".*runtime error:|Thread \d+ .*received signal|\s*#\d+\s.*\bcode/\d\d-[\w-]+/|"
+                       r"\s+(Write|Read|Previous|Atomic) (of|write|read) size|  Location is)")
 
 
 def output_html(text, emphasize=None):
