@@ -36,7 +36,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The browser test's one npm package (playwright-core, pinned in tests/browser/package-lock.json).
+# The browser test's npm packages (playwright-core and axe-core, pinned in tests/browser/package-lock.json).
 if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
   echo "Installing the browser test's npm packages (tests/browser)"
   (cd tests/browser && npm ci --no-audit --no-fund)

@@ -21,11 +21,13 @@ copyright = "2026, the authors; prose CC BY-SA 4.0, code MIT"
 root_doc = "book/index"
 
 # -- Sources: only book/ and chapters/; the student edition never reads book/instructor/ ---------------------
-include_patterns = ["book/**.md", "chapters/*.md"]
+# A chapter is chapters/NN-slug.md, or a folder chapters/NN-slug/ of pages (index.md and its sections).
+include_patterns = ["book/**.md", "chapters/*.md", "chapters/*/*.md"]
 exclude_patterns = ["book/instructor/**", "book/terms/**", "book/bib/**", "book/AUTHORING.md"]
 if chapters_built:
-    chapter_files = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "chapters")) if f.endswith(".md"))
-    exclude_patterns += [f"chapters/{c}.md" for c in chapter_files if c not in chapters_built]
+    chapter_names = sorted(f[:-3] if f.endswith(".md") else f for f in os.listdir(os.path.join(ROOT, "chapters")))
+    exclude_patterns += [p for c in chapter_names if c not in chapters_built
+                         for p in (f"chapters/{c}.md", f"chapters/{c}/**")]
 
 extensions = ["myst_parser", "breathe", "sphinx_copybutton", "bookext", "planner", "offline"]
 
@@ -52,13 +54,15 @@ html_theme = "furo"
 html_title = project + (" (instructor edition)" if book_edition == "instructor" else "")
 html_static_path = ["book/_static"]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]  # keyboard page turning; nothing on the page depends on it
 templates_path = ["book/_templates"]
 html_additional_pages = {"index": "redirect.html"}  # build/html/index.html opens the front page
 html_copy_source = False  # no _sources: the pages are the book
 html_show_sourcelink = False
 html_last_updated_fmt = None
-pygments_style = "friendly"
-pygments_dark_style = "monokai"
+# The book's own styles (book/_ext/bookstyle.py): every token at least 4.5:1 on its background.
+pygments_style = "bookstyle.BookLight"
+pygments_dark_style = "bookstyle.BookDark"
 
 # -- API reference: Doxygen XML through Breathe --------------------------------------------------------------
 breathe_projects = {"book": os.environ.get("BOOK_DOXYGEN_XML", os.path.join(book_build_dir, "doxygen", "xml"))}

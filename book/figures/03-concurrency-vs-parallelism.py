@@ -107,9 +107,10 @@ def draw_speedup(path, stem, experiment):
         ax.set_xticks(n)
         ax.set_ylim(0, max(max(n), max(hi), max(obtained, default=0)) * 1.08)
         ax.grid(True)
-        ax.legend(loc="upper left", fontsize=8)
+        # Below the plot, never over the data (the curves fill the upper left on a machine with many CPUs).
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=1, fontsize=8)
 
-    bookplot.draw_both(draw, stem)
+    bookplot.draw_both(draw, stem, figsize=(7.0, 5.0))
 
 
 def main():

@@ -100,7 +100,7 @@ def inversion(fig, theme):
         ]),
         ("with PTHREAD_PRIO_INHERIT: L runs at H's priority until it unlocks", [
             ("L (low)", 0, 2, c_low, "runs, takes lock"), ("H (high)", 2, 1, c_high, "runs"),
-            ("H (high)", 3, 1, c_block, "waits"), ("L (low)", 3, 1, c_high, "boosted: unlock"),
+            ("H (high)", 3, 1, c_block, "waits"), ("L (low)", 3, 1, c_high, "unlock"),
             ("H (high)", 4, 2, c_high, "gets lock"), ("M (medium)", 6, 6.8, c_mid, "runs after H"),
         ]),
     ]
@@ -112,6 +112,9 @@ def inversion(fig, theme):
                            hatch=hatch, alpha=0.9 if colour != c_block else 0.4)
             ax.text(start + length / 2, y, label, ha="center", va="center", fontsize=7,
                     color="#000000" if colour != c_block else theme.fg)
+        if "INHERIT" in title:  # the boost, said beside the short bar it explains (in the theme's ink)
+            ax.annotate("← boosted to H's priority", xy=(4.0, rows["L (low)"]), xytext=(4.15, rows["L (low)"]),
+                        va="center", fontsize=7, color=theme.fg)
         ax.set_yticks(list(rows.values()))
         ax.set_yticklabels(list(rows.keys()), fontsize=8)
         ax.set_xlim(0, 13.2)

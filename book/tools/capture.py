@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import contention  # noqa: E402
 import costs as costfiles  # noqa: E402
 from stamp import make_stamp, runtime_versions, stamp_line  # noqa: E402
+from scrub import sanitizer_environment, scrub_record  # noqa: E402
 
 MAX_OUTPUT = 2_000_000
 
@@ -64,7 +65,7 @@ def run_once(cmd, cwd, timeout, window=None):
         window.start()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, env=sanitizer_environment())
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -293,6 +294,7 @@ def main():
         costfiles.write_json(os.path.join(args.workdir, args.costs), annotated)
         if args.costs_out:
             costfiles.write_json(args.costs_out, annotated)
+    record = scrub_record(record, args.workdir)  # no path of the build machine reaches the book
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
         json.dump(record, f, indent=1)

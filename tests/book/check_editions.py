@@ -158,7 +158,9 @@ def main():
     for title in ("Teaching notes", "Answers to Check your understanding", "Exercise solutions"):
         if f'"{title}"' in search:
             failures.append(f"the student search index lists the title '{title}'")
-        if f'"{title}"' not in open(os.path.join(a.instructor, "searchindex.js"), encoding="utf-8").read() and probes:
+        # The answers sit under their questions ({answer}), so that heading may be gone from both editions.
+        required = title != "Answers to Check your understanding"
+        if required and f'"{title}"' not in open(os.path.join(a.instructor, "searchindex.js"), encoding="utf-8").read() and probes:
             failures.append(f"the instructor search index lacks the title '{title}'")
     for f in failures:
         print("FAIL:", f)

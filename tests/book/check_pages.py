@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Book check: every chapter page shows what the chapter contract needs, from this build.
 
-For each chapter in the manifest: the page exists; it has the contract's sections; every declared capture
+For each chapter in the manifest (one page, or a folder of pages, taken together): the page exists; its
+title starts with the chapter's number and its time needed and prerequisites (front matter) are under
+it; it has the contract's sections; every declared capture
 is shown, each output block carrying exactly the text of the capture file it names, followed by its stamp;
 every declared figure is on the page in both themes with alt text, and the image files exist; the chapter's
 documented headers are rendered (Breathe); the code archive is linked and exists. The front page lists every
@@ -31,18 +33,40 @@ def expect(ok, message):
         failures.append(message)
 
 
-def check_chapter(html_dir, slug, entry):
-    page_path = os.path.join(html_dir, "chapters", slug + ".html")
-    expect(os.path.exists(page_path), f"{slug}: no page {page_path}")
-    if not os.path.exists(page_path):
-        return
-    page = open(page_path, encoding="utf-8").read()
-    for sec in SECTIONS:
-        expect(re.search(rf'<section id="{sec}(-\d+)?">', page) is not None, f"{slug}: no '{sec}' section")
+def chapter_pages(html_dir, slug):
+    """The pages of chapter slug: chapters/slug.html, or every page of the folder chapters/slug/."""
+    single = os.path.join(html_dir, "chapters", slug + ".html")
+    if os.path.exists(single):
+        return [single]
+    folder = os.path.join(html_dir, "chapters", slug)
+    if os.path.isdir(folder):
+        return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".html")]
+    return []
 
-    blocks = re.findall(r'<div class="captured-output" data-capture="([^"]+)" data-run="(\d+)" '
-                        r'data-from="([^"]*)" data-until="([^"]*)">.*?<pre>(.*?)</pre></div>\s*'
-                        r'(<p class="capture-stamp">.*?</p>)?', page, re.S)
+
+BLOCK = re.compile(r'<div class="captured-output" data-capture="([^"]+)" data-run="(\d+)" '
+                   r'data-from="([^"]*)" data-until="([^"]*)">.*?<pre[^>]*>(.*?)</pre></div>\s*'
+                   r'(<details class="capture-stamp">.*?</details>)?', re.S)
+
+
+def check_chapter(html_dir, slug, entry):
+    pages = chapter_pages(html_dir, slug)
+    expect(bool(pages), f"{slug}: no page chapters/{slug}.html nor chapters/{slug}/index.html")
+    if not pages:
+        return
+    page = "\n".join(open(p, encoding="utf-8").read() for p in pages)
+    first = open(pages[0] if len(pages) == 1 else os.path.join(html_dir, "chapters", slug, "index.html"),
+                 encoding="utf-8").read()
+    for sec in SECTIONS:
+        expect(re.search(rf'<section id="{sec}(-\d+)?"', page) is not None, f"{slug}: no '{sec}' section")
+    # The number in the title, and the time and prerequisites under it (front matter).
+    m = re.search(r"<h1>(.*?)<a class=\"headerlink\"", first, re.S)
+    title = re.sub(r"<[^>]+>", "", m.group(1)).strip() if m else ""
+    expect(title.startswith(f"{int(slug[:2])}. "), f"{slug}: the title {title!r} does not start with its number")
+    expect(re.search(r'class="chapter-facts[^"]*">.*?Time needed: .*?Prerequisites: ', first, re.S) is not None,
+           f"{slug}: no time needed and prerequisites at the top (front matter time: and prerequisites:)")
+
+    blocks = BLOCK.findall(page)
     shown = set()
     for capture, run, start, until, pre, stamp in blocks:
         ch, name = capture.split("/", 1)
@@ -52,8 +76,9 @@ def check_chapter(html_dir, slug, entry):
             continue
         record = json.load(open(cap["json"]))
         want = slice_output(record["runs"][int(run) - 1]["output"], html.unescape(start), html.unescape(until))
-        expect(html.unescape(pre) == want, f"{slug}: output block of {name} (run {run}) differs from {cap['json']}")
-        expect(bool(stamp) and "CPUs available" in stamp and "load average" in stamp,
+        text = html.unescape(re.sub(r"<[^>]+>", "", pre))
+        expect(text == want, f"{slug}: output block of {name} (run {run}) differs from {cap['json']}")
+        expect(bool(stamp) and "CPUs available" in stamp and "load average" in stamp and "by this build" in stamp,
                f"{slug}: output block of {name} has no stamp under it")
         shown.add(name)
     # A capture that did not show what the text describes carries a visible notice on the page (the
@@ -79,17 +104,19 @@ def check_chapter(html_dir, slug, entry):
             expect(bool(m), f"{slug}: figure {fig['name']} ({theme}) is not on the page with alt text")
             if m:
                 expect(len(alt.strip()) >= 10, f"{slug}: figure {fig['name']} has too short an alt text")
-                path = os.path.normpath(os.path.join(html_dir, "chapters", src))
+                path = next((os.path.normpath(os.path.join(os.path.dirname(p), src)) for p in pages
+                             if os.path.exists(os.path.normpath(os.path.join(os.path.dirname(p), src)))),
+                            os.path.normpath(os.path.join(html_dir, "chapters", src)))
                 expect(os.path.exists(path) and os.path.getsize(path) > 0, f"{slug}: figure file {path} is missing or empty")
 
     if entry.get("headers"):
         expect(re.search(r'<dl class="cpp (class|struct|function|type|concept|enum)', page) is not None,
                f"{slug}: documented headers but no API rendered on the page")
     archive = os.path.basename(entry["archive"])
-    m = re.search(rf'href="(\.\./_downloads/[0-9a-f]+/{re.escape(archive)})"', page)
+    m = re.search(rf'href="((?:\.\./)+_downloads/[0-9a-f]+/{re.escape(archive)})"', page)
     expect(bool(m), f"{slug}: no download link to {archive}")
     if m:
-        expect(os.path.exists(os.path.normpath(os.path.join(html_dir, "chapters", m.group(1)))), f"{slug}: {archive} link is broken")
+        expect(os.path.exists(os.path.join(html_dir, m.group(1).replace("../", ""))), f"{slug}: {archive} link is broken")
     text = text_of(page)
     expect("g++ -std=c++20" in text, f"{slug}: no one-line compile command")
     for prog in entry["programs"]:
@@ -109,8 +136,10 @@ def main():
     front = open(os.path.join(a.html, "book", "index.html"), encoding="utf-8").read()
     search = open(os.path.join(a.html, "searchindex.js"), encoding="utf-8").read()
     for slug in manifest["chapters"]:
-        expect(f'href="../chapters/{slug}.html"' in front, f"the front page does not list {slug}")
-        expect(f'"chapters/{slug}"' in search, f"the search index does not know {slug}")
+        expect(f'href="../chapters/{slug}.html"' in front or f'href="../chapters/{slug}/index.html"' in front,
+               f"the front page does not list {slug}")
+        expect(f'"chapters/{slug}"' in search or f'"chapters/{slug}/index"' in search,
+               f"the search index does not know {slug}")
     for f in failures:
         print("FAIL:", f)
     print(f"{checked - len(failures)} passed, {len(failures)} failed")

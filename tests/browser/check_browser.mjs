@@ -10,8 +10,19 @@
 // chapter; the theme toggle switches light and dark (the body's background changes, and the figures follow);
 // the copy button copies a listing's code, and a console block's commands without their "$ " prompts.
 // Instructor edition: every chapter shows its teaching notes and its exercises' solutions. Student edition:
-// no page, search index entry or file of the tree holds them. Screenshots of the front page and the first
-// chapter, light and dark, go to --screenshots.
+// no page, search index entry or file of the tree holds them.
+//
+// The reading experience (issue 13), at 1400 px and at a phone's 390 px: every "what varied between runs"
+// box is collapsed and within a height limit, closed and opened, and the page never scrolls sideways; every
+// stamp is one line until opened; chapter titles and the sidebar carry numbers; no line of a listing is
+// over 90 columns and no listing scrolls sideways at 1400 px; no page holds a path of the machine that
+// built it; every reference to a chapter is a link or a marked absent chapter, never plain text; axe-core
+// (pinned in package.json) finds no serious or critical violation on any page in the light and the dark
+// theme (instructor edition: its chapter pages, the ones that differ); the system's dark mode with the
+// theme on "auto" gives a dark page and dark code with copy buttons; Tab reaches the theme toggle and the
+// search box; the arrow keys turn the page. Screenshots of the front page, a chapter's top, a variation
+// box and a figure, desktop and phone, light and dark, go to --screenshots; the last lines print the
+// figures the issue asks for (tallest variation box, sideways listings, axe violations, longest page).
 //
 // usage: node check_browser.mjs --html DIR --captures-manifest PATH --edition student|instructor --screenshots DIR
 // Prints one FAIL line per failed check, a few counts, and last "N passed, M failed"; exits 1 if any failed.
@@ -34,7 +45,14 @@ const USAGE = "usage: node check_browser.mjs --html DIR --captures-manifest PATH
 const CHROMIUM = process.env.BOOK_CHROMIUM || "/usr/bin/chromium";
 const NAV_TIMEOUT_MS = 30_000;    // one page load
 const ACTION_TIMEOUT_MS = 15_000; // one wait for a selector, a click, a search
-const WATCHDOG_MS = 240_000;      // the whole run
+const WATCHDOG_MS = 1_000_000;    // the whole run (axe on every page, twice, is most of it)
+const DESKTOP = { width: 1400, height: 900 };
+const PHONE = { width: 390, height: 844 };
+// Heights a variation box may take: one or two lines closed; opened, its scroll box (22rem) and help.
+const VARIATIONS_CLOSED_MAX = 80;
+const VARIATIONS_OPEN_MAX = 720;
+const LISTING_COLUMNS = 90;
+const AXE_SOURCE = path.join(path.dirname(new URL(import.meta.url).pathname), "node_modules", "axe-core", "axe.min.js");
 // Headings that only the instructor edition may contain (book/instructor/NN-slug.md).
 const INSTRUCTOR_HEADINGS = ["Teaching notes", "Answers to Check your understanding", "Exercise solutions"];
 
@@ -70,6 +88,15 @@ const HTML_DIR = path.resolve(args.html);
 const failures = [];
 let passed = 0;
 const counts = { pages: 0, links: 0, anchors: 0, files: 0, external: 0, blocks: 0, stamps: 0, images: 0, figures: 0, copied: 0 };
+// The issue's figures, measured on this tree.
+const figures = {
+  tallestVariations: { px: 0, where: "" },   // a variation box as the page first shows it (1400 px)
+  tallestVariationsOpen: { px: 0, where: "" },
+  listings: 0, sideways: 0, sidewaysWhere: [], // code blocks, and those wider than their box at 1400 px
+  longestPage: { px: 0, where: "" },
+  axe: { light: { serious: 0, critical: 0, other: 0, pages: 0 }, dark: { serious: 0, critical: 0, other: 0, pages: 0 } },
+  axeRules: new Map(),
+};
 
 function expect(ok, message) {
   if (ok) passed++;
@@ -83,6 +110,18 @@ function finish(code) {
     `${counts.files} to files and downloads), ${counts.external} external links not followed, ` +
     `${counts.blocks} captured-output blocks (${counts.stamps} stamps), ${counts.images} images ` +
     `(${counts.figures} figures), ${counts.copied} copy buttons`);
+  const f = figures;
+  console.log(`figures: tallest variation box ${f.tallestVariations.px} px as shown (${f.tallestVariations.where || "none"}), ` +
+    `${f.tallestVariationsOpen.px} px opened (${f.tallestVariationsOpen.where || "none"})`);
+  console.log(`figures: ${f.sideways} of ${f.listings} code blocks scroll sideways at ${DESKTOP.width} px` +
+    (f.sidewaysWhere.length ? ` (${f.sidewaysWhere.slice(0, 5).join(", ")}${f.sidewaysWhere.length > 5 ? ", ..." : ""})` : ""));
+  for (const theme of ["light", "dark"]) {
+    const a = f.axe[theme];
+    console.log(`figures: axe-core, ${theme} theme, ${a.pages} pages: ${a.critical} critical, ${a.serious} serious, ` +
+      `${a.other} moderate or minor violations`);
+  }
+  if (f.axeRules.size) console.log(`figures: axe rules violated: ${[...f.axeRules].map(([k, v]) => `${k} (${v})`).join(", ")}`);
+  console.log(`figures: longest page ${f.longestPage.px} px at ${DESKTOP.width} px (${f.longestPage.where})`);
   console.log(`${passed} passed, ${failures.length} failed`);
   process.exit(code ?? (failures.length ? 1 : 0));
 }
@@ -200,6 +239,11 @@ function walk(dir) {
 }
 
 const relUrl = (file) => path.relative(HTML_DIR, file).split(path.sep).join("/");
+// The chapter a page belongs to: chapters/NN-slug.html, or any page of the folder chapters/NN-slug/.
+const chapterOf = (pageRel) => {
+  const m = /^chapters\/(\d\d-[\w-]+?)(?:\.html|\/[^/]+\.html)$/.exec(pageRel);
+  return m ? m[1] : null;
+};
 
 // --- What a page shows, read in the browser -----------------------------------------------------------------
 
@@ -217,7 +261,7 @@ function readPage() {
     return {
       capture: d.dataset.capture, run: d.dataset.run, from: d.dataset.from, until: d.dataset.until,
       text: pre ? pre.textContent : null, shown: pre ? visible(pre) : false,
-      stamp: next && next.matches("p.capture-stamp") ? next.textContent : null,
+      stamp: next && next.matches("details.capture-stamp") ? next.textContent : null,
       copyButtons: d.querySelectorAll("button.copybtn, .highlight").length,
     };
   });
@@ -230,7 +274,10 @@ function readPage() {
     h.textContent.replace(/[\u00b6#]\s*$/, "").trim());
   const codeBlocks = [...document.querySelectorAll("div.highlight pre")].map((p) => p.textContent);
   const buttons = document.querySelectorAll("div.highlight button.copybtn").length;
-  return { ids, links, blocks, images, headings, codeBlocks, buttons, theme: document.body.dataset.theme };
+  const answers = document.querySelectorAll(".book-answer").length;
+  const instructorBands = document.querySelectorAll("section.instructor-only").length;
+  return { ids, links, blocks, images, headings, codeBlocks, buttons, answers, instructorBands,
+    theme: document.body.dataset.theme };
 }
 
 // --- Main ---------------------------------------------------------------------------------------------------
@@ -255,9 +302,11 @@ function solutionFiles(entry) {
   return out;
 }
 
+const shownByChapter = new Map(); // chapter -> names of the captures its pages show
 function checkBlocks(pageRel, info) {
-  const chapter = pageRel.startsWith("chapters/") ? path.basename(pageRel, ".html") : null;
-  const shownCaptures = new Set();
+  const chapter = chapterOf(pageRel);
+  if (chapter && !shownByChapter.has(chapter)) shownByChapter.set(chapter, new Set());
+  const shownCaptures = chapter ? shownByChapter.get(chapter) : new Set();
   for (const b of info.blocks) {
     counts.blocks++;
     const where = `${pageRel}: output block ${b.capture} (run ${b.run})`;
@@ -280,13 +329,17 @@ function checkBlocks(pageRel, info) {
     }
     expect(b.shown, `${where} is not visible`);
     if (expect(b.stamp && b.stamp.includes("by this build") && b.stamp.includes("CPUs available") &&
-      b.stamp.includes("load average"), `${where} is not followed by its stamp (p.capture-stamp)`)) counts.stamps++;
+      b.stamp.includes("load average"), `${where} is not followed by its stamp (details.capture-stamp)`)) counts.stamps++;
     expect(b.copyButtons === 0, `${where} has a copy button or is highlighted as code`);
     shownCaptures.add(name);
   }
-  if (chapter && manifest.chapters[chapter]) {
+}
+
+function checkCapturesShown() {
+  for (const chapter of chapters) {
+    const shown = shownByChapter.get(chapter) || new Set();
     for (const cap of manifest.chapters[chapter].captures) {
-      if (!cap.skipped) expect(shownCaptures.has(cap.name), `${pageRel}: capture ${cap.name} is never shown`);
+      if (!cap.skipped) expect(shown.has(cap.name), `chapter ${chapter}: capture ${cap.name} is never shown`);
     }
   }
 }
@@ -307,25 +360,42 @@ function checkImages(pageRel, info, theme) {
   }
 }
 
+const chapterContent = new Map(); // chapter -> { headings, codes, answers } over all its pages
 function checkEdition(pageRel, info) {
-  const chapter = pageRel.startsWith("chapters/") ? path.basename(pageRel, ".html") : null;
+  const chapter = chapterOf(pageRel);
   const present = INSTRUCTOR_HEADINGS.filter((h) => info.headings.includes(h));
   if (args.edition === "student") {
     expect(present.length === 0, `${pageRel}: the student edition shows ${present.join(", ")}`);
+    expect(info.answers === 0 && info.instructorBands === 0, `${pageRel}: the student edition shows ` +
+      `${info.answers} answers and ${info.instructorBands} instructor sections`);
   }
   if (!chapter || !manifest.chapters[chapter]) return;
   const solutions = solutionFiles(manifest.chapters[chapter]);
   const codes = new Set(info.codeBlocks.map((c) => c.replace(/\n$/, "")));
   if (args.edition === "instructor") {
-    expect(info.headings.includes("Teaching notes"), `${pageRel}: the instructor edition has no "Teaching notes" section`);
-    for (const s of solutions) {
-      const want = listingText(fs.readFileSync(s.file, "utf8"));
-      expect(codes.has(want), `${pageRel}: the instructor edition does not show the solution ${s.file} of exercise ${s.exercise}`);
-    }
+    if (!chapterContent.has(chapter)) chapterContent.set(chapter, { headings: new Set(), codes: new Set(), answers: 0, bands: 0 });
+    const c = chapterContent.get(chapter);
+    for (const h of info.headings) c.headings.add(h);
+    for (const code of codes) c.codes.add(code);
+    c.answers += info.answers;
+    c.bands += info.instructorBands;
   } else {
     for (const s of solutions) {
       const want = listingText(fs.readFileSync(s.file, "utf8"));
       expect(!codes.has(want), `${pageRel}: the student edition shows the solution ${s.file}`);
+    }
+  }
+}
+
+function checkInstructorChapters() {
+  for (const chapter of chapters) {
+    const c = chapterContent.get(chapter);
+    if (!expect(c, `chapter ${chapter}: no page in the instructor edition`)) continue;
+    expect(c.headings.has("Teaching notes"), `chapter ${chapter}: the instructor edition has no "Teaching notes" section`);
+    expect(c.bands > 0, `chapter ${chapter}: the instructor material carries no instructor band`);
+    for (const s of solutionFiles(manifest.chapters[chapter])) {
+      const want = listingText(fs.readFileSync(s.file, "utf8"));
+      expect(c.codes.has(want), `chapter ${chapter}: the instructor edition does not show the solution ${s.file} of exercise ${s.exercise}`);
     }
   }
 }
@@ -362,6 +432,134 @@ function checkStudentTree() {
   }
 }
 
+// --- The reading experience (issue 13) -----------------------------------------------------------------------
+
+// Measured in the page: variation boxes, stamps, code blocks, numbers, plain chapter references.
+function readLayout() {
+  const box = (el) => el.getBoundingClientRect();
+  const variations = [...document.querySelectorAll("details.capture-variations")].map((d) => ({
+    open: d.open, height: Math.round(box(d).height),
+  }));
+  const stamps = [...document.querySelectorAll("details.capture-stamp")].map((d) => {
+    const s = d.querySelector("summary");
+    const style = getComputedStyle(s);
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.6;
+    return { open: d.open, height: box(s).height, line };
+  });
+  const code = [...document.querySelectorAll("div.highlight pre")].map((p) => {
+    const listing = p.closest(".book-listing");
+    return {
+      listing: !!listing,
+      sideways: p.scrollWidth > p.clientWidth + 1,
+      columns: Math.max(0, ...p.textContent.replace(/\n$/, "").split("\n")
+        .map((l) => l.replace(/\t/g, "    ").length)),
+      name: listing ? (listing.querySelector(".listing-caption")?.textContent || "").split(" · ")[0] : "a console block",
+    };
+  });
+  const clean = (t) => (t || "").replace(/[\u00b6#]\s*$/, "").trim();
+  const h1 = clean(document.querySelector("article h1")?.textContent);
+  const sidebar = [...document.querySelectorAll(".sidebar-tree a.reference")]
+    .filter((a) => /\/chapters\/\d\d-/.test(new URL(a.href).pathname)).map((a) => a.textContent.trim());
+  // Plain-text references to a chapter: outside links, chapter roles, code, further reading and citations.
+  const plain = [];
+  const main = document.querySelector("article[role=main]") || document.body;
+  const bibliography = /\/bibliography\.html$/.test(location.pathname);
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node && !bibliography; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest("a, pre, code, .book-chapter-ref, section[id^='further-reading'], .captured-output, " +
+      "details.capture-stamp, details.capture-variations, .highlight, .toctree-wrapper, details.book-api")) continue;
+    for (const m of node.textContent.matchAll(/\b[Cc]hapters?\s+\d+/g)) {
+      const block = el.closest("p, li, td, dd, figcaption") || el;
+      const cited = [...block.querySelectorAll("em, a[href*='bibliography']")]
+        .some((c) => c.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (!cited) plain.push(node.textContent.slice(Math.max(0, m.index - 30), m.index + m[0].length + 10).trim());
+    }
+  }
+  return {
+    variations, stamps, code, h1, sidebar, plain,
+    pageHeight: document.documentElement.scrollHeight,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    absent: document.querySelectorAll(".book-chapter-absent").length,
+  };
+}
+
+// Opens every variation box, measures it, closes it again: [heights].
+function measureOpenVariations() {
+  return [...document.querySelectorAll("details.capture-variations")].map((d) => {
+    d.open = true;
+    const height = Math.round(d.getBoundingClientRect().height);
+    const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    d.open = false;
+    return { height, overflow };
+  });
+}
+
+function checkLayout(pageRel, layout, width) {
+  const at = `${pageRel} at ${width} px`;
+  layout.variations.forEach((v, i) => {
+    expect(!v.open, `${at}: variation box ${i + 1} is open by default`);
+    expect(v.height <= VARIATIONS_CLOSED_MAX, `${at}: variation box ${i + 1} is ${v.height} px tall closed ` +
+      `(limit ${VARIATIONS_CLOSED_MAX})`);
+  });
+  layout.stamps.forEach((s, i) => {
+    expect(!s.open && s.height <= s.line * 1.5, `${at}: stamp ${i + 1} takes ${Math.round(s.height)} px ` +
+      `(${(s.height / s.line).toFixed(1)} lines) before it is opened`);
+  });
+  expect(layout.overflow <= 1, `${at}: the page scrolls sideways by ${layout.overflow} px`);
+  if (width !== DESKTOP.width) return;
+  for (const c of layout.code) {
+    if (c.listing) expect(c.columns <= LISTING_COLUMNS, `${pageRel}: listing ${c.name} has a line of ${c.columns} columns`);
+    if (c.listing) expect(!c.sideways, `${pageRel}: listing ${c.name} scrolls sideways at ${width} px`);
+  }
+  const chapter = chapterOf(pageRel);
+  if (chapter) {
+    expect(/^\d+(\.\d+)*\.? \S/.test(layout.h1), `${pageRel}: the title "${layout.h1}" carries no chapter number`);
+  }
+  const unnumbered = layout.sidebar.filter((t) => !/^\d+(\.\d+)*\.? \S/.test(t));
+  expect(unnumbered.length === 0, `${pageRel}: sidebar entries without a number: ${unnumbered.join(", ")}`);
+  expect(layout.plain.length === 0, `${pageRel}: plain-text chapter references (use {chapter}): ` +
+    layout.plain.map((p) => JSON.stringify(p)).join(", "));
+}
+
+async function runAxe(page, pageRel, theme) {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+      target: (v.nodes[0]?.target || []).join(" "), summary: (v.nodes[0]?.failureSummary || "").split("\n")[1] || "" }));
+  });
+  const tally = figures.axe[theme];
+  tally.pages++;
+  for (const v of violations) {
+    const key = v.impact === "critical" || v.impact === "serious" ? v.impact : "other";
+    tally[key] += v.nodes;
+    figures.axeRules.set(`${v.id}/${v.impact}`, (figures.axeRules.get(`${v.id}/${v.impact}`) || 0) + v.nodes);
+    expect(key === "other", `${pageRel} (${theme}): axe ${v.impact} ${v.id} on ${v.nodes} element(s), ` +
+      `first ${v.target}: ${v.summary.trim()}`);
+  }
+}
+
+function noteFigures(pageRel, layout) {
+  for (const v of layout.variations) {
+    if (v.height > figures.tallestVariations.px) figures.tallestVariations = { px: v.height, where: pageRel };
+  }
+  for (const c of layout.code) {
+    figures.listings++;
+    if (c.sideways) {
+      figures.sideways++;
+      figures.sidewaysWhere.push(`${pageRel}: ${c.name}`);
+    }
+  }
+  if (layout.pageHeight > figures.longestPage.px) figures.longestPage = { px: layout.pageHeight, where: pageRel };
+}
+
+// The older markup (before issue 13) had its variations in a plain box: measured as it was, for the figures.
+function readOldVariations() {
+  return [...document.querySelectorAll("div.capture-variations")].map((d) => Math.round(d.getBoundingClientRect().height));
+}
+
 async function main() {
   const server = await startServer();
   const origin = `http://127.0.0.1:${server.address().port}`;
@@ -374,7 +572,7 @@ async function main() {
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-      viewport: { width: 1280, height: 900 },
+      viewport: DESKTOP,
       colorScheme: "light",
       acceptDownloads: false,
       timeout: NAV_TIMEOUT_MS,
@@ -408,6 +606,12 @@ async function main() {
     }
 
     // 1. Every page.
+    const withVariations = [];
+    const machineRoots = [manifest.root, path.dirname(path.dirname(path.resolve(args.manifest)))]
+      .filter((r) => r && r.length > 1);
+    // axe-core on every page of the student edition, and on the instructor edition's chapter pages (the
+    // pages that differ from the student edition's).
+    const axeWanted = (rel) => args.edition === "student" || chapterOf(rel) !== null;
     const pages = new Map(); // url path -> ids
     const linksFrom = [];
     for (const file of pageFiles) {
@@ -441,7 +645,28 @@ async function main() {
       checkImages(here.slice(1), info, info.theme === "dark" ? "dark" : "light");
       checkEdition(here.slice(1), info);
       expect(info.buttons === info.codeBlocks.length, `${rel}: ${info.codeBlocks.length} code blocks but ${info.buttons} copy buttons`);
+      // The reading experience at 1400 px, light: layout, the figures, paths, axe.
+      const layout = await page.evaluate(readLayout);
+      for (const h of await page.evaluate(readOldVariations)) layout.variations.push({ open: false, height: h });
+      noteFigures(here.slice(1), layout);
+      checkLayout(here.slice(1), layout, DESKTOP.width);
+      if (layout.variations.length) {
+        withVariations.push(url);
+        for (const [i, o] of (await page.evaluate(measureOpenVariations)).entries()) {
+          if (o.height > figures.tallestVariationsOpen.px) figures.tallestVariationsOpen = { px: o.height, where: here.slice(1) };
+          expect(o.height <= VARIATIONS_OPEN_MAX, `${rel}: variation box ${i + 1} is ${o.height} px tall opened ` +
+            `(limit ${VARIATIONS_OPEN_MAX})`);
+          expect(o.overflow <= 1, `${rel}: variation box ${i + 1}, opened, makes the page scroll sideways`);
+        }
+      }
+      const source = await page.content();
+      for (const root of machineRoots) {
+        expect(!source.includes(root), `${rel}: holds the build machine's path ${root}`);
+      }
+      if (axeWanted(here.slice(1))) await runAxe(page, here.slice(1), "light");
     }
+    checkCapturesShown();
+    if (args.edition === "instructor") checkInstructorChapters();
 
     // 2. Every internal link and anchor.
     const fileStatus = new Map();
@@ -509,9 +734,11 @@ async function main() {
     }
 
     // 4. Screenshots (light), the theme toggle, the figures in the dark, screenshots (dark).
-    const firstChapter = chapters.find((c) => fs.existsSync(path.join(HTML_DIR, "chapters", c + ".html")));
+    const chapterPage = (c) => [`chapters/${c}.html`, `chapters/${c}/index.html`]
+      .find((p) => fs.existsSync(path.join(HTML_DIR, p)));
+    const firstChapter = chapters.find((c) => chapterPage(c));
     const front = `${origin}/book/index.html`;
-    const chapterUrl = firstChapter ? `${origin}/chapters/${firstChapter}.html` : null;
+    const chapterUrl = firstChapter ? `${origin}/${chapterPage(firstChapter)}` : null;
     const shoot = async (url, name) => {
       await visit(url);
       const file = path.join(args.screenshots, `${name}.png`);
@@ -545,7 +772,7 @@ async function main() {
         expect(dark.stored === "dark", `dark mode is not stored in localStorage (has ${dark.stored})`);
         expect(dark.background !== light.background,
           `the body's background is ${light.background} in both the light and the dark theme`);
-        checkImages(`chapters/${firstChapter}.html (dark)`, await page.evaluate(readPage), "dark");
+        checkImages(`${chapterPage(firstChapter)} (dark)`, await page.evaluate(readPage), "dark");
         const file = path.join(args.screenshots, "chapter-dark.png");
         await page.screenshot({ path: file, timeout: ACTION_TIMEOUT_MS });
         // The choice persists: the front page opens dark.
@@ -561,7 +788,7 @@ async function main() {
         const back = await bodyLook();
         expect(back.theme === "light" && back.background === light.background,
           `after dark the toggle does not go to light (${back.theme}, ${back.background}; light is ${light.background})`);
-        expect(events.length === 0, `chapters/${firstChapter}.html, switching themes: ${events.join("; ")}`);
+        expect(events.length === 0, `${chapterPage(firstChapter)}, switching themes: ${events.join("; ")}`);
       }
     }
 
@@ -573,7 +800,7 @@ async function main() {
         { what: "a console block", pre: page.locator("div.highlight-console div.highlight pre").first(), console: true },
       ];
       for (const t of targets) {
-        if (!expect(await t.pre.count(), `chapters/${firstChapter}.html has no ${t.what}`)) continue;
+        if (!expect(await t.pre.count(), `${chapterPage(firstChapter)} has no ${t.what}`)) continue;
         const code = (await t.pre.textContent()).replace(/\n$/, "");
         const want = t.console
           ? code.split("\n").filter((l) => l.startsWith("$ ")).map((l) => l.slice(2)).join("\n")
@@ -596,7 +823,131 @@ async function main() {
           `not ${JSON.stringify(want.slice(0, 120))}`);
         expect(!/^\$ /m.test(copied), `the copy button of ${t.what} copied a "$ " prompt`);
       }
-      expect(events.length === 0, `chapters/${firstChapter}.html, copying: ${events.join("; ")}`);
+      expect(events.length === 0, `${chapterPage(firstChapter)}, copying: ${events.join("; ")}`);
+    }
+
+    // 7. axe-core in the dark theme (chosen with the toggle: stored in localStorage).
+    await visit(front);
+    await page.evaluate(() => localStorage.setItem("theme", "dark"));
+    for (const file of pageFiles) {
+      const rel = relUrl(file);
+      if (rel === "index.html" || !axeWanted(rel)) continue;
+      try {
+        await visit(`${origin}/${rel}`);
+      } catch (e) {
+        expect(false, `${rel} (dark): did not load: ${e.message.split("\n")[0]}`);
+        continue;
+      }
+      expect(await page.evaluate(() => document.body.dataset.theme) === "dark", `${rel}: not dark with the theme stored dark`);
+      await runAxe(page, rel, "dark");
+    }
+    await page.evaluate(() => localStorage.removeItem("theme"));
+
+    // 8. A phone: variation boxes closed and within the limits, stamps one line, nothing sideways.
+    await page.setViewportSize(PHONE);
+    for (const url of withVariations) {
+      await visit(url);
+      const rel = new URL(url).pathname.slice(1);
+      const layout = await page.evaluate(readLayout);
+      checkLayout(rel, layout, PHONE.width);
+      for (const [i, o] of (await page.evaluate(measureOpenVariations)).entries()) {
+        expect(o.height <= VARIATIONS_OPEN_MAX, `${rel} at ${PHONE.width} px: variation box ${i + 1} is ${o.height} px ` +
+          `tall opened (limit ${VARIATIONS_OPEN_MAX})`);
+        expect(o.overflow <= 1, `${rel} at ${PHONE.width} px: variation box ${i + 1}, opened, makes the page scroll sideways`);
+      }
+    }
+    await page.setViewportSize(DESKTOP);
+
+    // 9. The system's dark mode, the theme on "auto": a dark page, dark code, copy buttons, dark figures.
+    if (chapterUrl) {
+      await page.emulateMedia({ colorScheme: "dark" });
+      await visit(chapterUrl);
+      const look = await page.evaluate(() => {
+        const lum = (c) => {
+          const [r, g, b] = (c.match(/[\d.]+/g) || [255, 255, 255]).slice(0, 3).map((x) => Number(x) / 255)
+            .map((x) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const code = document.querySelector("div.highlight");
+        return {
+          theme: document.body.dataset.theme,
+          page: lum(getComputedStyle(document.body).backgroundColor),
+          text: lum(getComputedStyle(document.body).color),
+          code: code ? lum(getComputedStyle(code).backgroundColor) : null,
+          buttons: document.querySelectorAll("div.highlight button.copybtn").length,
+          blocks: document.querySelectorAll("div.highlight pre").length,
+        };
+      });
+      expect(look.theme === "auto", `the system's dark mode: the theme is "${look.theme}", not auto`);
+      expect(look.page < 0.05, `the system's dark mode gives a light page (background luminance ${look.page.toFixed(2)})`);
+      expect(look.text > 0.4, `the system's dark mode gives dark text (luminance ${look.text.toFixed(2)})`);
+      expect(look.code !== null && look.code < 0.05, `the system's dark mode gives light code blocks (${look.code})`);
+      expect(look.buttons === look.blocks && look.blocks > 0, `the system's dark mode: ${look.buttons} copy buttons for ` +
+        `${look.blocks} code blocks`);
+      checkImages(`${chapterPage(firstChapter)} (system dark)`, await page.evaluate(readPage), "dark");
+      await page.emulateMedia({ colorScheme: "light" });
+    }
+
+    // 10. The keyboard: Tab reaches the theme toggle and the search box; the arrow keys turn the page.
+    if (chapterUrl) {
+      await visit(chapterUrl);
+      const reached = new Set();
+      for (let i = 0; i < 60 && reached.size < 2; i++) {
+        await page.keyboard.press("Tab");
+        const what = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!el) return "";
+          if (el.closest(".theme-toggle")) return "toggle";
+          if (el.matches("input[name=q], .sidebar-search")) return "search";
+          return "";
+        });
+        if (what) reached.add(what);
+      }
+      expect(reached.has("toggle"), "Tab never reaches the theme toggle");
+      expect(reached.has("search"), "Tab never reaches the search box");
+      await visit(chapterUrl);
+      const next = await page.evaluate(() => document.querySelector('link[rel="next"]')?.href);
+      if (expect(next, `${chapterPage(firstChapter)} has no next page`)) {
+        await page.locator("body").press("ArrowRight");
+        await page.waitForURL(next, { timeout: ACTION_TIMEOUT_MS }).catch(() => {});
+        expect(page.url() === next, `the right arrow key does not turn the page (stays at ${page.url()})`);
+      }
+    }
+
+    // 11. Screenshots: front page, a chapter's top, a variation box, a figure; desktop and phone; light and dark.
+    if (chapterUrl) {
+      const figurePage = chapters.map((c) => manifest.chapters[c].figures.length ? chapterPage(c) : null).find(Boolean);
+      for (const theme of ["light", "dark"]) {
+        await visit(front);
+        await page.evaluate((t) => localStorage.setItem("theme", t), theme);
+        for (const [device, size] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+          await page.setViewportSize(size);
+          const name = (what) => path.join(args.screenshots, `${what}-${device}-${theme}.png`);
+          await visit(front);
+          await page.screenshot({ path: name("front"), timeout: ACTION_TIMEOUT_MS });
+          await visit(chapterUrl);
+          await page.screenshot({ path: name("chapter"), timeout: ACTION_TIMEOUT_MS });
+          if (withVariations.length) {
+            await visit(withVariations[0]);
+            const box = page.locator("details.capture-variations").first();
+            if (await box.count()) {
+              await box.evaluate((d) => { d.open = true; });
+              await box.scrollIntoViewIfNeeded();
+              await box.screenshot({ path: name("variations"), timeout: ACTION_TIMEOUT_MS });
+            }
+          }
+          if (figurePage) {
+            await visit(`${origin}/${figurePage}`);
+            const fig = page.locator("figure.book-figure").first();
+            await fig.scrollIntoViewIfNeeded();
+            await fig.screenshot({ path: name("figure"), timeout: ACTION_TIMEOUT_MS });
+          }
+        }
+      }
+      await page.setViewportSize(DESKTOP);
+      await page.evaluate(() => localStorage.removeItem("theme"));
+      const shots = fs.readdirSync(args.screenshots).filter((f) => /-(desktop|phone)-(light|dark)\.png$/.test(f));
+      expect(shots.length >= 12, `only ${shots.length} screenshots were saved in ${args.screenshots}`);
     }
 
     // 6. The student tree as a whole.
