@@ -19,6 +19,8 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from bookext import chapter_source, split_front_matter
+
 logger = logging.getLogger(__name__)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WEEKS = 13
@@ -34,22 +36,14 @@ class PlannerError(Exception):
 
 
 def front_matter(text):
-    """The YAML front matter at the top of a chapter file, as a dict (a small YAML subset:
-    scalars, quoted strings and flow lists of strings)."""
-    m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
-    if not m:
-        return {}
-    data = {}
-    for line in m.group(1).splitlines():
-        if not line.strip() or line.lstrip().startswith("#") or ":" not in line:
-            continue
-        key, _, value = line.partition(":")
-        value = value.strip()
-        if value.startswith("["):
-            data[key.strip()] = re.findall(r"[\"']?([\w.-]+)[\"']?", value.strip("[]"))
-        else:
-            data[key.strip()] = value.strip("\"'")
-    return data
+    """The YAML front matter at the top of a chapter's first page, as a dict."""
+    import yaml
+    raw, _ = split_front_matter(text)
+    try:
+        data = yaml.safe_load(raw) if raw else {}
+    except yaml.YAMLError as e:
+        raise PlannerError(f"front matter is not valid YAML: {e}")
+    return data if isinstance(data, dict) else {}
 
 
 def hours_of(meta):
@@ -62,10 +56,27 @@ def hours_of(meta):
     return float(m.group(1)) if m else 3.0
 
 
+def chapter_pages(slug):
+    """The chapter's source files: its one page, or the first page of its folder and then the rest."""
+    first = chapter_source(slug)
+    if first is None:
+        raise PlannerError(f"chapter {slug} has no page")
+    pages = [first]
+    if os.path.basename(first) == "index.md":
+        folder = os.path.dirname(first)
+        pages += sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                        if f.endswith(".md") and f != "index.md")
+    return pages
+
+
 def chapter_data(slug):
-    path = os.path.join(ROOT, "chapters", slug + ".md")
-    with open(path) as f:
-        text = f.read()
+    pages = chapter_pages(slug)
+    path = pages[0]
+    texts = []
+    for page in pages:
+        with open(page) as f:
+            texts.append(f.read())
+    text = "\n".join(texts)
     meta = front_matter(text)
     title = next((l[2:].strip() for l in text.splitlines() if l.startswith("# ")), slug)
     sections = [h for h in re.findall(r"^## (.+)$", text, re.M) if h.strip() not in NOT_TEACHING]
@@ -84,7 +95,7 @@ def chapter_data(slug):
                 with open(test) as f:
                     cases = re.findall(r'TEST_CASE\(\s*"((?:[^"\\]|\\.)*)"', f.read())
                 exercises.append({"name": name, "cases": cases, "test": test})
-    return {"slug": slug, "path": path, "title": title, "meta": meta, "hours": hours_of(meta),
+    return {"slug": slug, "path": path, "pages": pages, "title": title, "meta": meta, "hours": hours_of(meta),
             "prerequisites": meta.get("prerequisites", []), "sections": sections,
             "objectives": objectives, "exercises": exercises,
             "number": int(slug[:2]) if slug[:2].isdigit() else 0}
@@ -165,16 +176,17 @@ class CoursePlanner(SphinxDirective):
             raise self.error(f"course-planner: unknown part {part!r}")
         if part == "grading" and not env.app.tags.has("instructor"):
             return []
-        slugs = sorted(d.split("/", 1)[1] for d in env.found_docs if d.startswith("chapters/"))
+        slugs = sorted({d.split("/")[1] for d in env.found_docs if d.startswith("chapters/")})
         try:
             chapters = [chapter_data(s) for s in slugs]
             for ch in chapters:
-                env.note_dependency(ch["path"])
+                for page in ch["pages"]:
+                    env.note_dependency(page)
                 for ex in ch["exercises"]:
                     env.note_dependency(ex["test"])
                 missing = [k for k in ("time", "prerequisites") if k not in ch["meta"]]
                 if missing:
-                    raise PlannerError(f"chapters/{ch['slug']}.md declares no "
+                    raise PlannerError(f"{os.path.relpath(ch['path'], ROOT)} declares no "
                                        f"{' and no '.join(missing)} in its front matter")
             if part == "prerequisites":
                 return [self._figure(draw(chapters, os.path.join(
