@@ -57,7 +57,7 @@ fn main() {
         .parse();
     let unit = args.num("scale-ms");
     // [main]
-    let runtime = tokio::runtime::Builder::new_current_thread() // one thread: no Send
+    let runtime = tokio::runtime::Builder::new_current_thread() // all on this thread
         .enable_time()
         .build()
         .expect("a tokio runtime");
