@@ -69,6 +69,12 @@ breathe_projects = {"book": os.environ.get("BOOK_DOXYGEN_XML", os.path.join(book
 breathe_default_project = "book"
 breathe_show_include = False
 breathe_default_members = ("members",)
+# Clang's thread-safety annotations (chapter 10) are macros after a member's declaration; Sphinx's C++
+# parser takes them as attributes with arguments.
+cpp_paren_attributes = ["BOOK_ACQUIRE", "BOOK_RELEASE", "BOOK_TRY_ACQUIRE", "BOOK_REQUIRES",
+                        "BOOK_EXCLUDES", "BOOK_GUARDED_BY", "BOOK_CAPABILITY", "BOOK_SCOPED_CAPABILITY",
+                        "BOOK_PT_GUARDED_BY", "BOOK_ACQUIRED_BEFORE", "BOOK_ACQUIRED_AFTER"]
+cpp_id_attributes = ["BOOK_SCOPED_CAPABILITY", "BOOK_NO_THREAD_SAFETY_ANALYSIS"]
 
 # -- Copy buttons on code listings and commands; never on captured output (which is not a code block) -------
 copybutton_selector = "div.highlight pre"
