@@ -69,6 +69,16 @@ def chapter_archive(args):
             # its programs do not list, scripts), but not its CMakeLists.txt, which needs the whole book.
             if name.endswith((".hpp", ".h")) or (d == code_dir and os.path.isfile(path) and name != "CMakeLists.txt"):
                 entries.setdefault(f"{top}/{name}", read(path))
+    # Sub-folders of the chapter other than its exercises (a Cargo package, Go or Node.js sources), whole.
+    for sub in sorted(os.listdir(code_dir)):
+        sub_dir = os.path.join(code_dir, sub)
+        if not os.path.isdir(sub_dir) or sub == "exercises":
+            continue
+        for dirpath, dirnames, files in os.walk(sub_dir):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("target", "node_modules", "__pycache__"))
+            for name in sorted(files):
+                path = os.path.join(dirpath, name)
+                entries[f"{top}/{os.path.relpath(path, code_dir)}"] = read(path)
     # Exercises: starter code and tests only.
     for ex in ch["exercises"]:
         for dirpath, _, files in os.walk(ex["dir"]):
