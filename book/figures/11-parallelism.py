@@ -61,6 +61,8 @@ def draw_scaling(reduce_csv, irregular_csv, stem):
             left.plot([p[0] for p in triad], [p[1] for p in triad], color=theme.fg,
                       linestyle="--", linewidth=1.5, label="triad bandwidth (the bound)")
         left.axvline(cpus, color=theme.muted, linestyle=":", linewidth=1)
+        ticks = sorted({p[0] for pts in bw.values() for p in pts}) or [1]
+        left.set_xticks(ticks)
         left.set_title("sum of N doubles (memory-bound)", fontsize=10)
         left.set_xlabel("threads")
         left.set_ylabel("GB/s read (median, min-max)")
@@ -77,6 +79,7 @@ def draw_scaling(reduce_csv, irregular_csv, stem):
         right.plot(xs, [min(x, cpus) for x in xs], color=theme.fg, linestyle="--",
                    linewidth=1.5, label=f"ideal: min(threads, {cpus} CPUs)")
         right.axvline(cpus, color=theme.muted, linestyle=":", linewidth=1)
+        right.set_xticks(xs)
         right.set_title("Mandelbrot rows (compute-bound)", fontsize=10)
         right.set_xlabel("threads")
         right.set_ylabel("speedup over the serial loop")
@@ -157,6 +160,7 @@ def draw_mpi(mpi_csv, stem):
             pts = [(p[0], p[2], p[3], p[4]) for p in pick(what)]
             if pts:
                 errbar(left, pts, theme.palette[i + 1], label)
+        left.set_xticks(sorted({p[0] for p in pick("heat-strong")}) or [1])
         left.set_xlabel("ranks (processes)")
         left.set_ylabel("ms per run (median, min-max)")
         left.set_title("heat equation with halo exchange", fontsize=10)

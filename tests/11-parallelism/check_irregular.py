@@ -23,3 +23,22 @@ def check(output, args):
     assert len(grains) >= 3 and grains[0] == "1", f"a grain sweep from 1: {grains}"
     assert re.search(r"^every run's iteration total equals the serial one \(\d+\): yes$", output, re.M)
     assert "the image is the serial one, pixel for pixel: yes" in output
+
+
+def expectations(output, args):
+    """What a quiet machine shows (the pipeline reports when this run did not)."""
+    busy = output.split("== per-worker busy time")[1].split("== grain size")[0]
+    imb = {m.group(1).strip(): float(m.group(2))
+           for m in re.finditer(r"^  (.+?) +(?:[\d.]+ +)+imbalance ([\d.]+)$", busy, re.M)}
+    out = []
+    if "OpenMP static" in imb:
+        worst = max(v for k, v in imb.items() if k != "OpenMP static")
+        out.append(("the static schedule is the most imbalanced on irregular rows",
+                    imb["OpenMP static"] > worst,
+                    f"static {imb['OpenMP static']:.2f}, others at most {worst:.2f}"))
+    m = re.search(r"^speedup at (\d+) threads \(all CPUs\): ([\d.]+)x", output, re.M)
+    if m and int(m.group(1)) > 1:
+        p, s = int(m.group(1)), float(m.group(2))
+        out.append(("the compute-bound loop speeds up at least 0.7x the CPU count", s >= 0.7 * p,
+                    f"{s:.2f}x on {p} CPUs"))
+    return out

@@ -8,3 +8,13 @@ def check(output, args):
     for name in names:
         assert re.search(rf"^  {re.escape(name)} +[\d.]+ ms \( *[\d.]+ \.\. +[\d.]+\)", output, re.M), f"{name} measured"
     assert "every contender's output equals std::sort's: yes" in output
+
+
+def expectations(output, args):
+    """What a quiet machine shows (the pipeline reports when this run did not)."""
+    m = re.search(r"^speedup of the pool over std::sort on one thread: ([\d.]+)x \(threads: (\d+)\)",
+                  output, re.M)
+    if not m or int(m.group(2)) < 2:
+        return []
+    return [("the pool's sort is faster than std::sort on one thread", float(m.group(1)) > 1.0,
+             f"{m.group(1)}x on {m.group(2)} threads")]
