@@ -21,7 +21,9 @@ from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MARKER = re.compile(r"^\s*//\s*\[(/?)([\w.-]+)\]\s*$")
+# Listing markers: "// [name]" (C++, Rust, Go, JavaScript) or "# [name]" with a space (Python, shell; Rust's
+# attributes, "#[inline]", have none).
+MARKER = re.compile(r"^\s*(?://\s*|#\s+)\[(/?)([\w.-]+)\]\s*$")
 CHAPTER_SLUG = re.compile(r"^(\d\d)-[\w-]+$")
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 LANGUAGES = {".cpp": "cpp", ".hpp": "cpp", ".h": "cpp", ".py": "python", ".txt": "text", ".cmake": "cmake",

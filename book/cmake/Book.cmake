@@ -316,6 +316,8 @@ function(book_program name)
       string(APPEND one_line " -ltbb")
     elseif(lib MATCHES "^Boost::(.*)$")
       string(APPEND one_line " -lboost_${CMAKE_MATCH_1}")
+    elseif(lib MATCHES "^MPI::")
+      string(REPLACE "g++ -std=c++20" "mpicxx -std=c++20" one_line "${one_line}")  # Open MPI's wrapper
     elseif(lib STREQUAL "OpenMP::OpenMP_CXX")
       string(REPLACE "g++ -std=c++20" "g++ -std=c++20 -fopenmp" one_line "${one_line}")
     elseif(lib MATCHES "^-l")
