@@ -321,7 +321,9 @@ void detaching() {
     std::printf("== detaching\n");
     std::promise<void> finished;
     std::future<void> done = finished.get_future();
-    std::thread background([p = std::move(finished)]() mutable {
+    std::atomic<pid_t> tid{0};
+    std::thread background([p = std::move(finished), &tid]() mutable {
+        tid = gettid();
         (void)sum_to(100000);
         p.set_value_at_thread_exit();  // ready only once the thread's locals are
                                        // destroyed
@@ -331,6 +333,15 @@ void detaching() {
     if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
         throw std::runtime_error("detached thread did not finish within 30 s");
     std::printf("the detached thread reported that it finished\n");
+    // Ready is not gone: the thread still runs its last exit steps after the future
+    // became ready. Linux removes its /proc/self/task entry once it has exited.
+    const std::string entry = "/proc/self/task/" + std::to_string(tid.load());
+    long checks = 0;
+    while (::access(entry.c_str(), F_OK) == 0 && ++checks < 100'000'000)
+        std::this_thread::yield();
+    std::printf(
+        "the detached thread has exited (its /proc/self/task entry is gone): %s\n",
+        ::access(entry.c_str(), F_OK) != 0 ? "yes" : "no");
 }
 // [/detach]
 

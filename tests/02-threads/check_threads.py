@@ -69,6 +69,7 @@ def check(output, args):
     detach = _section(output, "detaching")
     assert "after detach, joinable: no" in detach
     assert "the detached thread reported that it finished" in detach
+    assert "the detached thread has exited (its /proc/self/task entry is gone): yes" in detach
 
     stop = _section(output, "stop tokens")
     assert "polling jthread stopped by its destructor" in stop
