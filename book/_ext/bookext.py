@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # attributes, "#[inline]", have none).
 MARKER = re.compile(r"^\s*(?://\s*|#\s+)\[(/?)([\w.-]+)\]\s*$")
 CHAPTER_SLUG = re.compile(r"^(\d\d)-[\w-]+$")
-NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+NUMBER = re.compile(r"0x[0-9a-fA-F]+|[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")  # addresses count as numbers
 LANGUAGES = {".cpp": "cpp", ".hpp": "cpp", ".h": "cpp", ".py": "python", ".txt": "text", ".cmake": "cmake",
              ".sh": "bash", ".js": "javascript", ".go": "go", ".rs": "rust", ".json": "json"}
 
@@ -183,8 +183,10 @@ def slice_output(text, start, until):
 
 def _range_text(values):
     """'5.0–6.6' for the strings of one number in every run (each shown as printed)."""
+    def key(v):
+        return float(int(v, 16)) if v.lower().startswith("0x") else float(v)
     try:
-        keyed = sorted(values, key=float)
+        keyed = sorted(values, key=key)
     except ValueError:
         keyed = sorted(values)
     lo, hi = keyed[0], keyed[-1]
@@ -248,9 +250,10 @@ def variations_parts(texts):
             kind, sign = ("del", "−") if d.startswith("-") else ("add", "+")
             rows.append(f'<span class="diff-{kind}">{sign} {html.escape(d[1:])}</span>')
         if len(diff) > 200:
-            rows.append(f"… and {len(diff) - 200} more changed lines")
+            rows.append(f'<span class="diff-more">… and {len(diff) - 200} more changed lines</span>')
+        # One block per line (their backgrounds make the bands), so no newline between them.
         parts.append(f'<p class="variations-help">Run {r + 1} against run 1 (− run 1, + run {r + 1}):</p>'
-                     f'<pre class="variations-diff">{chr(10).join(rows)}</pre>')
+                     f'<pre class="variations-diff">{"".join(rows)}</pre>')
     summary = f"up to {changed} of {len(first)} lines differ between the {n} runs"
     return summary, "".join(parts)
 

@@ -11,6 +11,7 @@ capture.py calls scrub_record on the record it writes (every run's output and th
 sanitizer_environment gives the environment of a run.
 """
 import os
+import re
 
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SANITIZER_VARIABLES = ("ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
@@ -38,9 +39,9 @@ def scrub_paths(text, workdir, source_root=SOURCE_ROOT):
     # Longest first: the build tree usually lies inside the source tree.
     replacements.sort(key=lambda pair: len(pair[0]), reverse=True)
     for old, new in replacements:
-        text = text.replace("file://" + old + "/", "" if new == "." else new + "/")
-        text = text.replace(old + "/", "" if new == "." else new + "/")
-        text = text.replace(old, new)
+        # The root itself or a path inside it, never a longer name that starts the same (/book vs /bookshelf).
+        pattern = re.compile(r"(?:file://)?" + re.escape(old) + r"(/|(?![\w.+-]))")
+        text = pattern.sub(lambda m: (("" if new == "." else new + "/") if m.group(1) == "/" else new), text)
     return text
 
 
@@ -55,10 +56,10 @@ def sanitizer_environment(env=None, source_root=SOURCE_ROOT):
     return env
 
 
-def scrub_record(record, workdir):
+def scrub_record(record, workdir, source_root=SOURCE_ROOT):
     """A capture record (capture.py) with every run's output and the displayed command scrubbed."""
     record = dict(record)
-    record["runs"] = [dict(run, output=scrub_paths(run["output"], workdir)) for run in record["runs"]]
+    record["runs"] = [dict(run, output=scrub_paths(run["output"], workdir, source_root)) for run in record["runs"]]
     if "display" in record:
-        record["display"] = scrub_paths(record["display"], workdir)
+        record["display"] = scrub_paths(record["display"], workdir, source_root)
     return record

@@ -55,6 +55,14 @@ def make_tree(root, work):
     capture_json = os.path.join(captures, "capture.json")
     with open(capture_json, "w") as f:
         json.dump(record, f)
+    # A second capture whose runs differ in more than numbers: shown as a line diff.
+    order_dir = os.path.join(build, "captures", "02-beta", "order")
+    os.makedirs(order_dir)
+    order_json = os.path.join(order_dir, "capture.json")
+    with open(order_json, "w") as f:
+        json.dump(dict(record, name="order", command=["order"], display="./order",
+                       runs=[{"output": f"== order\n{a}\n{b}\n", "exit": 0, "seconds": 0.1}
+                             for a, b in (("ping", "pong"), ("pong", "ping"))]), f)
     archive = os.path.join(build, "archives", "02-beta.tar.gz")
     os.makedirs(os.path.dirname(archive))
     with open(archive, "wb") as f:
@@ -67,7 +75,8 @@ def make_tree(root, work):
 
     manifest = {"root": src, "compiler": "GNU 12.2.0", "chapters": {
         "01-alpha": chapter("01-alpha", [], [], []),
-        "02-beta": chapter("02-beta", [{"name": "counter", "json": capture_json, "dir": captures, "skipped": ""}],
+        "02-beta": chapter("02-beta", [{"name": "counter", "json": capture_json, "dir": captures, "skipped": ""},
+                                       {"name": "order", "json": order_json, "dir": order_dir, "skipped": ""}],
                            [{"name": "grow", "dir": ex_dir, "starter": [os.path.join(ex_dir, "starter", "grow.hpp")]}],
                            [{"name": "counter", "target": "ch02_counter",
                              "one_line": "g++ -std=c++20 -O2 -pthread counter.cpp -o counter"}]),
@@ -152,6 +161,9 @@ def check_common(out, edition):
            f"{where} the section page lacks the capture with its command")
     expect('<details class="capture-variations">' in first and "1.5–2.5" in first,
            f"{where} the capture's variations are not folded with their range")
+    diff = re.search(r'<pre class="variations-diff">(.*?)</pre>', first, re.S)
+    expect(diff and 'class="diff-add">+ pong</span>' in diff.group(1) and 'class="diff-del">− pong</span>' in
+           diff.group(1) and "\n" not in diff.group(1), f"{where} the line diff of the order capture is missing")
     expect('<details class="capture-stamp">' in first and "quiet" in first, f"{where} the stamp's one line is missing")
     expect("g++ -std=c++20 -O2 -pthread counter.cpp" in re.sub(r"<[^>]+>", "", first),
            f"{where} the code box is not on the section page")
