@@ -222,7 +222,7 @@ function(book_capture name)
               --max-wait ${BOOK_QUIET_MAX_WAIT} --reruns ${BOOK_CAPTURE_RERUNS}
               --quiet-below ${BOOK_QUIET_BELOW} ${extra_args}
               -- "${exe_path}" ${C_COMMAND}
-      DEPENDS ${deps} ${extra_deps} "${BOOK_TOOLS}/capture.py" "${BOOK_TOOLS}/stamp.py"
+      DEPENDS ${deps} ${extra_deps} "${BOOK_TOOLS}/capture.py" "${BOOK_TOOLS}/stamp.py" "${BOOK_TOOLS}/scrub.py"
               "${BOOK_TOOLS}/contention.py" "${BOOK_TOOLS}/costs.py"
       JOB_POOL quiet
       COMMENT "Capturing ${BOOK_CHAPTER}/${name}"
