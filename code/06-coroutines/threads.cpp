@@ -1,6 +1,9 @@
 // A coroutine that suspends on one thread and is resumed on another: what changes
 // (thread id, thread_local variables), and the rule for an awaiter that hands its
 // coroutine to another thread.
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <coroutine>
 #include <cstdio>
@@ -86,9 +89,6 @@ public:
     std::deque<std::coroutine_handle<>> queue_;
     bool stopping_ = false;
     std::thread thread_;  // last: starts after the members it uses exist
-
-public:
-    std::thread::id id() const noexcept { return thread_.get_id(); }
 };
 // [/worker]
 
@@ -133,10 +133,14 @@ private:
 };
 // [/event]
 
-job wait_for(thread_safe_event& event, std::atomic<int>& resumed_on_worker,
-             std::thread::id worker_id, std::latch& done) {
+// The kernel's id of the calling thread: a system call, which no compiler assumes to
+// return the same value twice in one function.
+long kernel_tid() { return ::syscall(SYS_gettid); }
+
+job wait_for(thread_safe_event& event, std::atomic<int>& resumed_on_worker, long main_tid,
+             std::latch& done) {
     co_await event;
-    if (std::this_thread::get_id() == worker_id) resumed_on_worker.fetch_add(1);
+    if (kernel_tid() != main_tid) resumed_on_worker.fetch_add(1);
     done.count_down();
 }
 
@@ -145,16 +149,19 @@ thread_local int calls_on_this_thread = 0;  // each thread has its own
 // What the coroutine saw before and after its co_await. Plain fields: written on two
 // threads, read by main after the latch, which orders them.
 struct Report {
-    std::thread::id before, after;
+    long tid_before = 0, tid_after = 0;   // from the kernel
+    std::thread::id id_before, id_after;  // from std::this_thread::get_id()
     int thread_local_before = 0, thread_local_after = 0;
 };
 
 // [hop]
 job hop(worker& w, Report& report, std::latch& done) {
-    report.before = std::this_thread::get_id();
+    report.tid_before = kernel_tid();
+    report.id_before = std::this_thread::get_id();
     report.thread_local_before = ++calls_on_this_thread;
     co_await w.schedule();  // suspends here on main, resumes on the worker
-    report.after = std::this_thread::get_id();
+    report.tid_after = kernel_tid();
+    report.id_after = std::this_thread::get_id();
     report.thread_local_after = ++calls_on_this_thread;
     done.count_down();  // "finished": main may now read the report
 }
@@ -172,25 +179,31 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
 
     worker w;
-    int moved = 0, same_counter = 0;
+    const long main_tid = kernel_tid();
+    int moved = 0, id_changed = 0, same_counter = 0;
     for (int i = 0; i < hops; ++i) {
         Report report;
         std::latch done(1);
         hop(w, report, done);  // runs on main up to its co_await
         done.wait();
-        moved += report.before != report.after;
+        moved += report.tid_before != report.tid_after;
+        id_changed += report.id_before != report.id_after;
         same_counter += report.thread_local_after == report.thread_local_before + 1;
         if (i == 0)
             std::printf(
                 "hop 1: before co_await on %s, after on %s; thread_local counter read "
                 "%d before, %d after\n",
-                report.before == std::this_thread::get_id() ? "main" : "another thread",
-                report.after == std::this_thread::get_id() ? "main" : "the worker",
+                report.tid_before == main_tid ? "main" : "another thread",
+                report.tid_after == main_tid ? "main" : "the worker",
                 report.thread_local_before, report.thread_local_after);
     }
     std::printf(
         "%d of %d coroutines resumed on a different thread than they started on\n", moved,
         hops);
+    std::printf(
+        "%d of %d saw std::this_thread::get_id() change across the co_await (a compiler "
+        "that assumes it cannot change within one function may say 0)\n",
+        id_changed, hops);
     std::printf(
         "%d of %d saw their thread_local counter continue across the co_await (it is "
         "another thread's variable after it)\n",
@@ -201,7 +214,7 @@ int main(int argc, char** argv) {
     thread_safe_event event(w);
     std::atomic<int> on_worker{0};
     std::latch all_done(waiters);
-    for (int i = 0; i < waiters; ++i) wait_for(event, on_worker, w.id(), all_done);
+    for (int i = 0; i < waiters; ++i) wait_for(event, on_worker, main_tid, all_done);
     std::thread setter([&] { event.set(); });
     all_done.wait();
     setter.join();
@@ -210,7 +223,8 @@ int main(int argc, char** argv) {
         waiters, on_worker.load());
     std::latch late_done(1);
     std::atomic<int> late_on_worker{0};
-    wait_for(event, late_on_worker, w.id(), late_done);  // already set: does not suspend
+    wait_for(event, late_on_worker, main_tid,
+             late_done);  // already set: does not suspend
     late_done.wait();
     std::printf("event: a coroutine that awaited it after set() went on at once, on %s\n",
                 late_on_worker.load() == 0 ? "main" : "the worker");

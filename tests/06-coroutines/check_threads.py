@@ -18,3 +18,5 @@ def check(output, args):
     assert event.group(1) == event.group(2), "every waiter of the event must be resumed on the worker"
     assert "event: a coroutine that awaited it after set() went on at once, on main" in output, \
         "awaiting a set event must not suspend"
+    ids = re.search(r"^(\d+) of (\d+) saw std::this_thread::get_id\(\) change", output, re.M)
+    assert ids, "the get_id() line is missing"
