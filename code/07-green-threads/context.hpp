@@ -172,7 +172,7 @@ book_green_trampoline:
 #endif
 
 extern "C" {
-/// The hand-written switch (see context.hpp); use book::green::switch_to instead.
+/// The hand-written switch (see %context.hpp); use book::green::switch_to instead.
 void* book_green_switch(void** save, void* target, void* arg);
 /// The first instructions of a fresh context; never called directly.
 void book_green_trampoline();
@@ -253,8 +253,8 @@ using EntryFunction = void (*)(void* arg);
  * A Context is either the *current* one of an OS thread (made with current_thread(),
  * which describes the stack the thread already runs on) or a *fresh* one (made with
  * fresh(), which prepares a stack so that the first switch into it calls an entry
- * function). switch_to() saves the running context in one Context and resumes another.
- * A Context does not own its stack (see Stack in stack.hpp).
+ * function). %switch_to() saves the running context in one Context and resumes another.
+ * A Context does not own its stack (see Stack in %stack.hpp).
  *
  * @code
  * static book::green::Context main_ctx, fiber_ctx;
@@ -432,7 +432,7 @@ inline void* switch_to(Context& from, Context& to, void* arg, Sync sync) {
 // [/switch-to]
 
 /**
- * @brief Like switch_to(), for a context that will never be resumed (a finished green
+ * @brief Like %switch_to(), for a context that will never be resumed (a finished green
  * thread): AddressSanitizer may then drop its fake stack.
  */
 [[noreturn]] inline void switch_to_final(Context& from, Context& to, void* arg,
@@ -443,7 +443,7 @@ inline void* switch_to(Context& from, Context& to, void* arg, Sync sync) {
 }
 
 #if defined(__x86_64__)
-/// switch_to() through the `ret`-ending switch: for measurements only (x86-64).
+/// %switch_to() through the `ret`-ending switch: for measurements only (x86-64).
 inline void* switch_to_ret(Context& from, Context& to, void* arg) {
     detail::before_switch(&from.fake_stack_, to.stack_low_, to.stack_size_,
                           to.tsan_fiber_, Sync::handoff);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <utility>
 #include <cstdio>
 #include <fstream>
 #include <latch>
@@ -48,6 +50,25 @@ long map_count() {
     return n;
 }
 // [/proc]
+
+// The map entries that overlap any of @p ranges ([first, last) addresses): counting only
+// those keeps the allocator's own mappings (a sanitizer's, say) out of the count.
+using Range = std::pair<std::uintptr_t, std::uintptr_t>;
+long maps_within(const std::vector<Range>& ranges) {
+    std::ifstream in("/proc/self/maps");
+    std::string line;
+    long n = 0;
+    while (std::getline(in, line)) {
+        std::uintptr_t lo = 0, hi = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx", &lo, &hi) != 2) continue;
+        for (const auto& [first, last] : ranges)
+            if (lo < last && first < hi) {
+                ++n;
+                break;
+            }
+    }
+    return n;
+}
 
 struct Snapshot {
     long vm_kib, rss_kib, kernel_stack_kib;
@@ -111,21 +132,28 @@ int main(int argc, char** argv) {
     std::printf("== what a guard page costs in map entries\n");
     {
         std::vector<green::Stack> guarded;
-        const long before = map_count();
-        for (long i = 0; i < guard_demo; ++i)
+        std::vector<Range> spans;
+        for (long i = 0; i < guard_demo; ++i) {
             guarded.emplace_back(static_cast<std::size_t>(stack_kib) * 1024,
                                  green::Stack::Guard::yes);
-        const long added = map_count() - before;
-        std::printf("%ld guarded stacks added %ld map entries (%.2f per stack)\n",
+            auto lo = reinterpret_cast<std::uintptr_t>(guarded.back().guard_low());
+            spans.emplace_back(lo, lo + green::page_size() + guarded.back().size());
+        }
+        const long added = maps_within(spans);
+        std::printf("%ld guarded stacks span %ld map entries (%.2f per stack)\n",
                     guard_demo, added,
                     static_cast<double>(added) / static_cast<double>(guard_demo));
         green::StackPool pool(static_cast<std::size_t>(stack_kib) * 1024,
                               green::Stack::Guard::no);
-        const long before_pool = map_count();
         std::vector<green::Stack> plain;
-        for (long i = 0; i < guard_demo; ++i) plain.push_back(pool.acquire());
-        std::printf("%ld unguarded stacks from the pool's arenas added %ld map entries\n",
-                    guard_demo, map_count() - before_pool);
+        std::vector<Range> plain_spans;
+        for (long i = 0; i < guard_demo; ++i) {
+            plain.push_back(pool.acquire());
+            auto lo = reinterpret_cast<std::uintptr_t>(plain.back().low());
+            plain_spans.emplace_back(lo, lo + plain.back().size());
+        }
+        std::printf("%ld unguarded stacks from the pool's arenas span %ld map entries\n",
+                    guard_demo, maps_within(plain_spans));
         std::printf("guarded stacks that fit in the map budget left: about %ld\n",
                     (max_maps - maps_now) / 2);
     }

@@ -30,6 +30,11 @@ namespace book::green {
 /// A green thread's number: 1 for the first spawned, then 2, 3, ...
 using Id = std::uint64_t;
 
+namespace detail {
+/// Thrown inside a green thread that the scheduler unwinds; caught by its entry.
+struct Unwind {};
+}  // namespace detail
+
 /// How a Scheduler makes its green threads' stacks.
 struct SchedulerOptions {
     std::size_t stack_size = 64 * 1024;      ///< usable bytes per green thread
@@ -65,7 +70,8 @@ struct SchedulerOptions {
  *    deadline (or sleep until the deadline when nobody waits for a descriptor); a ready
  *    descriptor's waiter joins the ready queue.
  * If nothing is ready, nobody sleeps and nobody waits for a descriptor while green
- * threads remain, they are parked forever: run() throws std::logic_error naming them.
+ * threads remain, they are parked forever: run() unwinds their stacks (resuming each
+ * with an exception that its destructors see) and throws std::logic_error naming them.
  *
  * An exception that escapes a green thread ends that green thread; join() rethrows it,
  * and run() rethrows the first one nobody joined.
@@ -247,7 +253,8 @@ private:
         std::exception_ptr error;
         bool joined = false;
         bool unpark_pending = false;
-        int fd = -1;  // the descriptor it waits for
+        int fd = -1;          // the descriptor it waits for
+        bool unwind = false;  // run() is unwinding it (see unwind_all)
         Scheduler* owner = nullptr;
         char done_sync = 0;  // ThreadSanitizer's address for "finished"
     };
@@ -334,6 +341,8 @@ private:
         try {
             std::function<void()> fn = std::move(g->fn);
             fn();
+        } catch (const detail::Unwind&) {
+            // unwound by unwind_all(): its destructors have run, nothing to report
         } catch (...) {
             g->error = std::current_exception();
         }
@@ -363,6 +372,7 @@ private:
     void suspend(Green* g) {
         ++switches_;
         switch_to(g->ctx, self_ctx_, nullptr, tsan_switch_sync());
+        if (g->unwind) throw detail::Unwind{};  // the scheduler gives up on it
     }
     // [/resume-suspend]
 
@@ -433,7 +443,23 @@ private:
         std::string names;
         for (auto& g : threads_)
             if (g->state != State::done) names += (names.empty() ? "" : ", ") + g->name;
+        unwind_all();
         throw std::logic_error("Scheduler::run: green threads wait forever: " + names);
+    }
+
+    // Resumes every unfinished green thread with an exception that unwinds its stack
+    // (its destructors run) and ends it, so that none is left suspended mid-call.
+    void unwind_all() {
+        for (auto& g : threads_) {
+            for (int tries = 0; g->state != State::done && tries < 1000; ++tries) {
+                g->unwind = true;
+                resume(g.get());
+            }
+            if (g->state != State::done)
+                throw std::logic_error(
+                    "Scheduler: " + g->name +
+                    " swallowed its unwinding (catch (...) without rethrow)");
+        }
     }
 
     StackPool pool_;

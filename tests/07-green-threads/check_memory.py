@@ -15,10 +15,10 @@ def check(output, args):
     demo = _arg(args, "guard-demo", 1000)
     for key in ("kernel.threads-max:", "kernel.pid_max:", "RLIMIT_NPROC:", "vm.max_map_count:"):
         assert key in output, f"missing {key}"
-    m = re.search(r"(\d+) guarded stacks added (\d+) map entries", output)
+    m = re.search(r"(\d+) guarded stacks span (\d+) map entries", output)
     assert m and int(m.group(1)) == demo and int(m.group(2)) == 2 * demo, \
         "a guarded stack did not cost exactly two map entries"
-    m = re.search(r"unguarded stacks from the pool's arenas added (\d+) map entries", output)
+    m = re.search(r"unguarded stacks from the pool's arenas span (\d+) map entries", output)
     assert m and int(m.group(1)) <= demo // 256 + 2, "arena stacks used too many map entries"
     alive = re.findall(r"^alive at once: (\d+)", output, re.M)
     assert len(alive) == 2, "missing the alive counts"

@@ -14,17 +14,25 @@ namespace {
 green::Context main_ctx, worker_ctx;
 std::size_t frame_bytes = 0;
 
-// Writes the top `bytes` of a 16 KiB frame (the stack grows down, so the top is the end
-// nearest the caller), then returns.
-__attribute__((noinline)) int use_stack(std::size_t bytes) {
-    volatile unsigned char buf[16384];
-    for (std::size_t i = 0; i < bytes && i < sizeof buf; ++i) buf[sizeof buf - 1 - i] = 1;
-    return buf[sizeof buf - 1];
+// Frames of two sizes, each written in full: the mark follows the frame's size, whatever
+// a sanitizer adds around it.
+__attribute__((noinline)) int use_small() {
+    volatile unsigned char buf[1024];
+    for (std::size_t i = 0; i < sizeof buf; ++i) buf[i] = 1;
+    return buf[0];
+}
+__attribute__((noinline)) int use_large() {
+    volatile unsigned char buf[12 * 1024];
+    for (std::size_t i = 0; i < sizeof buf; ++i) buf[i] = 1;
+    return buf[0];
 }
 
 void worker(void* arg) {
     green::started(arg);
-    use_stack(frame_bytes);
+    if (frame_bytes > 1024)
+        use_large();
+    else
+        use_small();
     green::switch_to(worker_ctx, main_ctx, nullptr);
     for (;;) green::switch_to(worker_ctx, main_ctx, nullptr);
 }
