@@ -426,8 +426,9 @@ int main(int argc, char** argv) {
         }
     }
     // [ratios]
-    std::printf(
-        "\nserver CPU per message, ratio to libuv (same run; below 1 is cheaper)\n");
+    if (samples.count("uv"))
+        std::printf(
+            "\nserver CPU per message, ratio to libuv (same run; below 1 is cheaper)\n");
     for (int n : counts) {
         if (!samples.count("uv")) break;
         std::printf("%5d conns:", n);
