@@ -33,7 +33,9 @@ def draw_phases(rows):
                 y = len(PHASES) - 1 - lane
                 colour = theme.palette[(4, 0, 2, 5, 6, 1)[lane]]
                 ax.plot([xi], [y], "o", color=colour, markersize=6)
-                ax.text(xi + 0.08, y - 0.28 * k + 0.12, r["text"], fontsize=7, color=theme.fg, va="center")
+                # Labels of one dot stack downwards; neighbouring turns start above and below.
+                lift = (0.18 if xi % 2 == 0 else -0.18) - 0.26 * k
+                ax.text(xi + 0.08, y + lift, r["text"], fontsize=7, color=theme.fg, va="center")
             ax.set_title(f"{script}.cjs on the book's loop", fontsize=9, color=theme.fg)
             ax.set_xlim(-0.3, max(x) + 1.6 if x else 1)
             ax.set_xticks(range(0, (max(x) if x else 0) + 1))

@@ -1,7 +1,13 @@
 // A TCP echo server on Boost.Asio with C++20 coroutines; prints its port, ends when
 // stdin closes.
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>, and its
+// configuration recognises C++20 coroutines only in g++ (and in clang with libc++'s
+// <experimental/coroutine>): with clang and libstdc++'s <coroutine>, say so.
 #include <utility>
+#if defined(__clang__) && defined(__cpp_impl_coroutine)
+#define BOOST_ASIO_HAS_CO_AWAIT 1
+#define BOOST_ASIO_HAS_STD_COROUTINE 1
+#endif
 
 #include <boost/asio.hpp>
 

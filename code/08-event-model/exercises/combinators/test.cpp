@@ -54,7 +54,7 @@ TEST_CASE("all is rejected by the first rejection without waiting for the rest")
     bool rest_pending = false;
     loop.run([&] {
         std::vector<promise<int>> ps{promise<int>(loop), promise<int>(loop)};
-        all(loop, ps).catch_([&](std::exception_ptr e) {
+        all(loop, ps).catch_([&error, &rest_pending, ps](std::exception_ptr e) {
             error = message_of(e);
             rest_pending = !ps[1].settled();
             return std::vector<int>{};
