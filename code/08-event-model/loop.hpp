@@ -160,10 +160,10 @@ public:
     // [post]
     /// Runs @p cb on the loop's thread in the poll phase. Any thread may call it.
     void post(task cb) {
-        {
-            std::lock_guard lock(posted_mutex_);
-            posted_.push_back(std::move(cb));
-        }
+        // Wake under the lock: the loop cannot take the task, end and close its eventfd
+        // before this write is done.
+        std::lock_guard lock(posted_mutex_);
+        posted_.push_back(std::move(cb));
         poller_.wake();
     }
     /// Keeps the loop alive until a matching release(): work outside the loop is
@@ -171,6 +171,8 @@ public:
     void hold() noexcept { holds_.fetch_add(1, std::memory_order_relaxed); }
     /// Ends one hold(). Any thread.
     void release() noexcept {
+        std::lock_guard lock(
+            posted_mutex_);  // alive() passes this lock before run() ends
         holds_.fetch_sub(1, std::memory_order_relaxed);
         poller_.wake();
     }
@@ -237,11 +239,13 @@ public:
     /// Runs @p cb as a macrotask: catches what escapes it, then drains the microtasks.
     template <class F>
     void invoke(F&& cb) {
+        if (failure_) return;  // an uncaught exception ends the loop, as it ends Node
         try {
             cb();
         } catch (...) {
             uncaught(std::current_exception());
         }
+        if (failure_) return;
         drain_microtasks();
         if (observer_) observer_(phase_);
     }
@@ -251,9 +255,9 @@ public:
     /// queues are empty; then reports rejections nobody handled.
     void drain_microtasks() {
         do {
-            while (!ticks_.empty()) run_front(ticks_);
-            while (!microtasks_.empty()) run_front(microtasks_);
-        } while (!ticks_.empty());
+            while (!ticks_.empty() && !failure_) run_front(ticks_);
+            while (!microtasks_.empty() && !failure_) run_front(microtasks_);
+        } while (!ticks_.empty() && !failure_);
         report_rejections();
     }
     // [/drain]
