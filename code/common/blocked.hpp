@@ -2,8 +2,12 @@
 // kernel in a futex wait, so that a wake-up is sent only once every waiter really waits.
 #pragma once
 
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
 
 #include <fstream>
 #include <sstream>
@@ -17,6 +21,44 @@ namespace book::testing {
 inline pid_t this_thread_tid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 
 namespace detail {
+
+// The number /proc/self/task/TID/syscall shows for a thread blocked in the futex system
+// call: SYS_futex natively, but the host's number when the program runs under an emulator
+// (qemu-user on x86-64 shows 202 to an AArch64 program, whose SYS_futex is 98). Learned
+// once from a thread that blocks in futex on purpose.
+inline long futex_number_shown() {
+    static const long number = [] {
+        std::atomic<std::uint32_t> word{0};
+        std::atomic<pid_t> tid{0};
+        std::thread sleeper([&] {
+            tid.store(static_cast<pid_t>(::syscall(SYS_gettid)));
+            while (word.load() == 0)
+                ::syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+        });
+        while (tid.load() == 0) std::this_thread::yield();
+        long seen = SYS_futex;
+        const std::string path =
+            "/proc/self/task/" + std::to_string(tid.load()) + "/syscall";
+        for (;;) {  // bounded by the test binary's watchdog
+            std::ifstream file(path);
+            std::string first;
+            if (!(file >> first)) break;  // no such file here: keep SYS_futex
+            if (first != "running") {
+                try {
+                    seen = std::stol(first);
+                } catch (...) {
+                }
+                break;
+            }
+            std::this_thread::yield();
+        }
+        word.store(1);
+        ::syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+        sleeper.join();
+        return seen;
+    }();
+    return number;
+}
 
 // Whether thread @p tid of this process is blocked in the futex system call. Linux shows
 // a blocked thread's system call number as the first field of /proc/self/task/TID/syscall
@@ -33,7 +75,7 @@ inline bool in_futex_wait(pid_t tid) {
 #ifdef SYS_futex_waitv
             if (number == SYS_futex_waitv) return true;
 #endif
-            return number == SYS_futex;
+            return number == SYS_futex || number == futex_number_shown();
         } catch (...) {
             return false;
         }
