@@ -205,8 +205,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> names;
     // The headline costs for the book's cost file: every lock alone and with two threads.
     book::measure::CostFile costs("05-inside-synchronisation", "lockcost");
-    const char* slugs[] = {"tas", "ttas", "ttas_backoff", "futex_mutex", "spin_futex_mutex",
-                           "std_mutex"};
+    const char* slugs[] = {
+        "tas", "ttas", "ttas_backoff", "futex_mutex", "spin_futex_mutex", "std_mutex"};
 
     for (int threads : counts) {
         // per contender, one entry per window, warm-up first

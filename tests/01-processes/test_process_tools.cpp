@@ -173,9 +173,10 @@ TEST_CASE("spawn starts a program and wait_for returns its exit code") {
 }
 
 TEST_CASE("spawn fails loudly for a program that does not exist or an empty command") {
-    // qemu-user turns posix_spawn's clone(CLONE_VM | CLONE_VFORK) into a fork, so the child
-    // cannot hand a failed exec back to the parent there (the aarch64 preset sets
-    // BOOK_EMULATOR): the error is glibc's, and it needs the shared memory of a real vfork.
+    // qemu-user turns posix_spawn's clone(CLONE_VM | CLONE_VFORK) into a fork, so the
+    // child cannot hand a failed exec back to the parent there (the aarch64 preset sets
+    // BOOK_EMULATOR): the error is glibc's, and it needs the shared memory of a real
+    // vfork.
     if (std::getenv("BOOK_EMULATOR") == nullptr)
         CHECK_THROWS_AS(bp::spawn({"/nonexistent/program"}), std::system_error);
     else

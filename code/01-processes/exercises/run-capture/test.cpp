@@ -55,8 +55,9 @@ TEST_CASE("a program killed by a signal reports 128 plus the signal number") {
 }
 
 TEST_CASE("a program that cannot be started is an error, not an empty result") {
-    // Not under qemu-user (BOOK_EMULATOR, set by the aarch64 preset): it turns posix_spawn's
-    // vfork into a fork, so a failed exec cannot be reported back to the parent there.
+    // Not under qemu-user (BOOK_EMULATOR, set by the aarch64 preset): it turns
+    // posix_spawn's vfork into a fork, so a failed exec cannot be reported back to the
+    // parent there.
     if (std::getenv("BOOK_EMULATOR") == nullptr)
         CHECK_THROWS_AS(run_capture({"/nonexistent/program"}), std::system_error);
     CHECK_THROWS_AS(run_capture({}), std::invalid_argument);
