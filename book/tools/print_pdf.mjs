@@ -46,6 +46,8 @@ const PRINT_CSS = `
   pre, .highlight pre, .book-output pre, .literal-block {
     white-space: pre-wrap !important; overflow-wrap: anywhere !important;
     overflow: visible !important; max-height: none !important; }
+  .variations-body { max-height: none !important; overflow: visible !important; }
+  .variations-body pre { width: auto !important; min-width: 0 !important; }
   figure, img, table, .book-listing { break-inside: avoid; }
   /* singlehtml marks where each page of the book starts: a new sheet for each */
   span[id^="document-"] + section { break-before: page; }
