@@ -469,7 +469,9 @@ class BookFigure(SphinxDirective):
             # A width makes Sphinx link the image to its full-size file (html_scaled_image_link): on a
             # phone, the reader opens the SVG and zooms into it. page_html_fixes moves the theme class
             # onto that link.
-            img["width"] = self.options.get("width", "100%")
+            # Not in an EPUB: XHTML's width must be a number of pixels, and e-readers fit images anyway.
+            if self.env.app.builder.name != "epub":
+                img["width"] = self.options.get("width", "100%")
             figure += img
         if self.content:
             caption_text = " ".join(self.content)
