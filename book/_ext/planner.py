@@ -243,8 +243,8 @@ class CoursePlanner(SphinxDirective):
             part = f" ({i + 1} of {n})" if n > 1 else ""
             md.append(f"| {number} | {{chapter}}`{ch['number']} <{ch['slug']}>`{part} | "
                       f"{read} | {lab} | {due_next or '-'} |")
-            due_next = (f"chapter {ch['number']}'s exercises" if i == n - 1 and ch["exercises"]
-                        else "")
+            due_next = (f"{{chapter}}`chapter {ch['number']} <{ch['slug']}>`'s exercises"
+                        if i == n - 1 and ch["exercises"] else "")
         md.append(f"| {len(weeks) + 1} | review | the models compared on a problem of the "
                   f"class's own | project | {due_next or '-'} |")
         if len(weeks) + 1 > 14:
