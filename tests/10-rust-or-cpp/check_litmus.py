@@ -13,9 +13,6 @@ def check(output, args):
     assert 0 <= relaxed[1] <= relaxed[0], "impossible relaxed count"
 
 
-def expectations(output, args):
-    rows = {m[0].lower(): int(m[1]) for m in
-            re.findall(r"^(\w+)\s+rounds \d+ both read 0: (\d+)", output, re.M)}
-    n = rows.get("relaxed", 0)
-    return [("relaxed accesses show the store-buffering outcome at least once", n > 0,
-             f"{n} times")]
+# No expectation: with this simple harness (the threads start within microseconds of each other,
+# not on a common deadline as chapter 4's does) the relaxed outcome often does not appear at all, on
+# a quiet machine as on a busy one, and the prose says that a zero proves nothing.
