@@ -13,6 +13,7 @@
 
 #include "affinity.hpp"
 #include "cli.hpp"
+#include "costs.hpp"
 #include "measure.hpp"
 #include "speedup.hpp"
 #include "work.hpp"
@@ -29,6 +30,7 @@ struct Config {
     int reps = 5;
     int max_threads = 0;
     std::string csv = "speedup.csv";
+    std::string costs;  // cost file (book-costs/1), empty: none
 };
 
 double process_cpu_ms() {
@@ -161,7 +163,8 @@ int main(int argc, char** argv) {
         .option("reps", cfg.reps, 1, 50, "measured repetitions, after one warm-up")
         .option("max-threads", cfg.max_threads, 0, 1024,
                 "largest thread count (0: twice the CPUs in the affinity mask)")
-        .option("csv", cfg.csv, "CSV file for the figures");
+        .option("csv", cfg.csv, "CSV file for the figures")
+        .option("costs", cfg.costs, "cost file to write (book-costs/1)");
     cli.parse(argc, argv);
 
     // [setup]
@@ -314,6 +317,24 @@ int main(int argc, char** argv) {
     std::printf(
         "every run's checksum equals the one-thread run of the same problem: %s\n",
         agree ? "yes" : "NO");
+
+    if (!cfg.costs.empty()) {  // the fixed problem's times, each against one thread's
+        book::measure::CostFile costs("03-concurrency-vs-parallelism", "scaling");
+        const auto key = [](int n) {
+            return "scaling.fixed.threads_" + std::to_string(n);
+        };
+        for (const Row& r : amdahl)
+            costs.add(
+                {key(r.threads),
+                 "fixed problem, " + std::to_string(r.threads) + " thread(s)",
+                 "the whole fixed-size problem: its serial part, then the parallel part "
+                 "split over the threads, thread start and join included",
+                 "ms", r.tn});
+        for (const Row& r : amdahl)
+            if (r.threads != amdahl[0].threads)
+                costs.compare(key(r.threads), key(amdahl[0].threads));
+        costs.write(cfg.costs);
+    }
 
     std::ofstream csv(cfg.csv);
     csv << "experiment,threads,cpus,median_ms,min_ms,max_ms,speedup,speedup_low,speedup_"
