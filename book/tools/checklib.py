@@ -13,3 +13,14 @@ def section_lines(output, title):
             end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("== ")), len(lines))
             return lines[i + 1:end]
     raise AssertionError(f"section '== {title}' is missing")
+
+
+def int_option(args, flag, default):
+    """The whole-number value of option `flag` ("--rounds") in the argument list the program ran with,
+    given as "--rounds 5" or "--rounds=5", or `default` when the run did not pass it."""
+    for i, a in enumerate(args):
+        if a == flag and i + 1 < len(args):
+            return int(args[i + 1])
+        if a.startswith(flag + "="):
+            return int(a.split("=", 1)[1])
+    return default

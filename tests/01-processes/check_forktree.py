@@ -2,13 +2,11 @@
 after the lines of all its descendants (it waited for its children, which waited for theirs)."""
 from itertools import combinations
 
-
-def _arg(args, name, default):
-    return int(args[args.index(name) + 1]) if name in args else default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    forks = _arg(args, "--forks", 3)
+    forks = int_option(args, "--forks", 3)
     lines = [l for l in output.splitlines() if l.startswith("p")]
     expected = {"-".join(["p"] + [str(i) for i in combo])
                 for k in range(forks + 1) for combo in combinations(range(forks), k)}

@@ -2,11 +2,7 @@
 every child reaped (never the number of SIGCHLD deliveries, which depends on scheduling)."""
 import re
 
-from checklib import section_lines  # book/tools/checklib.py
-
-
-def _arg(args, name, default):
-    return int(args[args.index(name) + 1]) if name in args else default
+from checklib import int_option, section_lines  # book/tools/checklib.py
 
 
 def check(output, args):
@@ -25,7 +21,7 @@ def check(output, args):
     assert "a second open of the same file: offset 0" in ofd
     assert 'the file now holds: "AGAIN|parent|"' in ofd, "the writes did not land where the offsets say"
 
-    children = _arg(args, "--children", 5)
+    children = int_option(args, "--children", 5)
     sig = "\n".join(section_lines(output, "reaping without blocking: SIGCHLD and WNOHANG"))
     m = re.search(r"^(\d+) children reaped; SIGCHLD handled (\d+) times for (\d+) exits", sig, re.M)
     assert m, "the SIGCHLD summary is missing"

@@ -1,13 +1,7 @@
 """Output check of chapter 7's blocking: no tick while the blocking read() holds the OS
 thread; at least --wait-ticks ticks while the polling reader waits."""
 import re
-
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def _ticks_during_read(section):
@@ -29,5 +23,5 @@ def _ticks_during_read(section):
 def check(output, args):
     blocking, polling = output.split("== non-blocking read + epoll")
     assert _ticks_during_read(blocking) == 0, "a green thread ran while read() blocked the OS thread"
-    want = _arg(args, "wait-ticks", 3)
+    want = int_option(args, "--wait-ticks", 3)
     assert _ticks_during_read(polling) >= want, "the ticker did not run while the reader waited"

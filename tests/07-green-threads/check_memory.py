@@ -1,18 +1,12 @@
 """Output check of chapter 7's memory: limits printed, every green thread alive at once, two
 map entries per guarded stack, and the OS threads created (or the reason they stopped)."""
 import re
-
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    greens = _arg(args, "green", 100000)
-    demo = _arg(args, "guard-demo", 1000)
+    greens = int_option(args, "--green", 100000)
+    demo = int_option(args, "--guard-demo", 1000)
     for key in ("kernel.threads-max:", "kernel.pid_max:", "RLIMIT_NPROC:", "vm.max_map_count:"):
         assert key in output, f"missing {key}"
     m = re.search(r"(\d+) guarded stacks span (\d+) map entries", output)
@@ -25,6 +19,6 @@ def check(output, args):
     assert int(alive[0]) == greens, "not every green thread was alive at once"
     threads = int(alive[1])
     assert threads > 0
-    if threads < _arg(args, "threads", 10000):
+    if threads < int_option(args, "--threads", 10000):
         assert "thread creation stopped at" in output, "fewer threads without a reason"
     assert "spawn: median" in output and "thread creation: median" in output

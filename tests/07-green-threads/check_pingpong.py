@@ -1,18 +1,12 @@
 """Output check of chapter 7's pingpong (x86-64 and AArch64): values travel both ways, the
 fresh stack is aligned, and the deep suspension resumes where it left off."""
 import re
-
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    rounds = _arg(args, "rounds", 3)
-    depth = _arg(args, "depth", 4)
+    rounds = int_option(args, "--rounds", 3)
+    depth = int_option(args, "--depth", 4)
     assert re.search(r"^architecture: (x86-64|AArch64)", output, re.M), "no architecture line"
     for r in range(1, rounds + 1):
         assert f"ping: round {r}, got {r} from main" in output, f"ping did not get {r}"

@@ -1,19 +1,13 @@
 """Output check of chapter 7's schedule: the cooperative scheduler's order is deterministic,
 so the interleaving is asserted exactly (for the captured arguments)."""
 import re
-
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    steps = _arg(args, "steps", 3)
-    levels = _arg(args, "levels", 3)
-    sleepers = _arg(args, "sleepers", 3)
+    steps = int_option(args, "--steps", 3)
+    levels = int_option(args, "--levels", 3)
+    sleepers = int_option(args, "--sleepers", 3)
     events = re.findall(r"^\s*(\d+)  (\S+)\s+(.*)$", output, re.M)
     numbers = [int(n) for n, _, _ in events]
     assert numbers == list(range(1, len(events) + 1)), "steps are not numbered 1, 2, 3, ..."
