@@ -15,7 +15,6 @@
 
 #include <cstdio>
 
-#include "cli.hpp"
 #include "echo_server.hpp"
 
 namespace asio = boost::asio;
@@ -48,23 +47,17 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = 0, backlog = 1024, max_seconds = 300;
-    book::cli::Parser cli("echo_asio", "TCP echo server on Boost.Asio coroutines.");
-    cli.option("port", port, 0, 65535, "port on 127.0.0.1 (0: any free port)")
-        .option("backlog", backlog, 1, 65535, "listen queue length")
-        .option("max-seconds", max_seconds, 1, 3600,
-                "stop after this long at the latest");
-    cli.parse(argc, argv);
-    book::loop::raise_fd_limit();
+    const auto opt = book::loop::parse_server_options(
+        argc, argv, "echo_asio", "TCP echo server on Boost.Asio coroutines.");
 
     asio::io_context io(1);  // one thread: no locking inside Asio
     tcp::acceptor acceptor(io);
     const tcp::endpoint at(asio::ip::make_address("127.0.0.1"),
-                           static_cast<unsigned short>(port));
+                           static_cast<unsigned short>(opt.port));
     acceptor.open(at.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(at);
-    acceptor.listen(backlog);
+    acceptor.listen(opt.backlog);
     std::printf("port %u\n", acceptor.local_endpoint().port());
     std::fflush(stdout);
 
@@ -77,7 +70,7 @@ int main(int argc, char** argv) {
             input.async_read_some(asio::buffer(c), on_input);
         };
     input.async_read_some(asio::buffer(c), on_input);
-    asio::steady_timer limit(io, std::chrono::seconds(max_seconds));
+    asio::steady_timer limit(io, std::chrono::seconds(opt.max_seconds));
     limit.async_wait([&](boost::system::error_code ec) {
         if (!ec) io.stop();
     });

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "cli.hpp"
 #include "loop.hpp"
 
 namespace book::loop {
@@ -61,6 +62,29 @@ inline std::pair<rlim_t, rlim_t> raise_fd_limit() {
     ::setrlimit(RLIMIT_NOFILE, &r);
     ::getrlimit(RLIMIT_NOFILE, &r);
     return {r.rlim_cur, r.rlim_max};
+}
+
+/// The command line every echo server of the chapter takes, so that echo_bench drives
+/// them alike.
+struct server_options {
+    int port = 0;           ///< port on 127.0.0.1; 0 lets the kernel choose a free one
+    int backlog = 1024;     ///< listen queue length
+    int max_seconds = 300;  ///< the server stops after this long at the latest
+};
+
+/// Parses an echo server's command line (a bad argument: usage on stderr, exit 2) and
+/// raises the soft limit on open descriptors to the hard one, for a thousand connections.
+inline server_options parse_server_options(int argc, char** argv, const char* name,
+                                           const char* about) {
+    server_options o;
+    book::cli::Parser cli(name, about);
+    cli.option("port", o.port, 0, 65535, "port on 127.0.0.1 (0: any free port)")
+        .option("backlog", o.backlog, 1, 65535, "listen queue length")
+        .option("max-seconds", o.max_seconds, 1, 3600,
+                "stop after this long at the latest");
+    cli.parse(argc, argv);
+    raise_fd_limit();
+    return o;
 }
 
 /**

@@ -11,7 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include "cli.hpp"
 #include "echo_server.hpp"
 
 namespace {
@@ -32,16 +31,10 @@ void serve(int fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = 0, backlog = 1024, max_seconds = 300;
-    book::cli::Parser cli("echo_threads", "TCP echo server, one thread per connection.");
-    cli.option("port", port, 0, 65535, "port on 127.0.0.1 (0: any free port)")
-        .option("backlog", backlog, 1, 65535, "listen queue length")
-        .option("max-seconds", max_seconds, 1, 3600,
-                "stop after this long at the latest");
-    cli.parse(argc, argv);
-    book::loop::raise_fd_limit();
+    const auto opt = book::loop::parse_server_options(
+        argc, argv, "echo_threads", "TCP echo server, one thread per connection.");
     const int listener =
-        book::loop::listen_tcp(static_cast<std::uint16_t>(port), backlog, false);
+        book::loop::listen_tcp(static_cast<std::uint16_t>(opt.port), opt.backlog, false);
     std::printf("port %u\n", book::loop::local_port(listener));
     std::fflush(stdout);
 
@@ -52,7 +45,7 @@ int main(int argc, char** argv) {
     // Stdin closed (or the time limit): wake accept() and every blocked read().
     std::thread watchdog([&] {
         std::thread limit([&] {
-            for (int i = 0; i < max_seconds * 10 && !stopping; ++i) ::usleep(100000);
+            for (int i = 0; i < opt.max_seconds * 10 && !stopping; ++i) ::usleep(100000);
             stopping = true;
         });
         char c[64];

@@ -8,7 +8,6 @@
 #include <memory>
 #include <unordered_map>
 
-#include "cli.hpp"
 #include "echo_server.hpp"
 
 namespace {
@@ -112,14 +111,8 @@ struct server {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = 0, backlog = 1024, max_seconds = 300;
-    book::cli::Parser cli("echo_uring", "TCP echo server on io_uring (liburing).");
-    cli.option("port", port, 0, 65535, "port on 127.0.0.1 (0: any free port)")
-        .option("backlog", backlog, 1, 65535, "listen queue length")
-        .option("max-seconds", max_seconds, 1, 3600,
-                "stop after this long at the latest");
-    cli.parse(argc, argv);
-    book::loop::raise_fd_limit();
+    const auto opt = book::loop::parse_server_options(
+        argc, argv, "echo_uring", "TCP echo server on io_uring (liburing).");
 
     server s;
     // [probe]
@@ -129,12 +122,13 @@ int main(int argc, char** argv) {
         return 0;
     }
     // [/probe]
-    s.listener = book::loop::listen_tcp(static_cast<std::uint16_t>(port), backlog, false);
+    s.listener =
+        book::loop::listen_tcp(static_cast<std::uint16_t>(opt.port), opt.backlog, false);
     std::printf("port %u\n", book::loop::local_port(s.listener));
     std::fflush(stdout);
     s.want_accept();
     s.want_input();
-    __kernel_timespec limit{max_seconds, 0};
+    __kernel_timespec limit{opt.max_seconds, 0};
     while (!s.stopping) {
         io_uring_cqe* cqe = nullptr;
         io_uring_submit_and_wait_timeout(&s.ring, &cqe, 1, &limit, nullptr);

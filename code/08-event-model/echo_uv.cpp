@@ -7,7 +7,6 @@
 #include <cstring>
 #include <set>
 
-#include "cli.hpp"
 #include "echo_server.hpp"
 
 namespace {
@@ -88,21 +87,16 @@ void stop_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = 0, backlog = 1024, max_seconds = 300;
-    book::cli::Parser cli("echo_uv", "TCP echo server on libuv.");
-    cli.option("port", port, 0, 65535, "port on 127.0.0.1 (0: any free port)")
-        .option("backlog", backlog, 1, 65535, "listen queue length")
-        .option("max-seconds", max_seconds, 1, 3600,
-                "stop after this long at the latest");
-    cli.parse(argc, argv);
-    book::loop::raise_fd_limit();
+    const auto opt = book::loop::parse_server_options(argc, argv, "echo_uv",
+                                                      "TCP echo server on libuv.");
 
     uv_loop_t* loop = uv_default_loop();
     uv_tcp_init(loop, &server);
     sockaddr_in addr{};
-    uv_ip4_addr("127.0.0.1", port, &addr);
+    uv_ip4_addr("127.0.0.1", opt.port, &addr);
     if (uv_tcp_bind(&server, reinterpret_cast<const sockaddr*>(&addr), 0) != 0 ||
-        uv_listen(reinterpret_cast<uv_stream_t*>(&server), backlog, on_connection) != 0) {
+        uv_listen(reinterpret_cast<uv_stream_t*>(&server), opt.backlog, on_connection) !=
+            0) {
         std::fprintf(stderr, "echo_uv: cannot listen\n");
         return 1;
     }
@@ -119,7 +113,7 @@ int main(int argc, char** argv) {
     });
     uv_timer_init(loop, &limit);
     uv_timer_start(
-        &limit, [](uv_timer_t*) { stop_all(); }, 1000ULL * max_seconds, 0);
+        &limit, [](uv_timer_t*) { stop_all(); }, 1000ULL * opt.max_seconds, 0);
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
     return 0;
