@@ -22,6 +22,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +43,8 @@ struct Options {
     int batch = 20;
     int size_batch = 5;
     int mib = 256;
+    int syscalls = 20000;
+    int fault_pages = 1024;
     std::string exec_path = "/bin/true";
     std::string csv;
     std::string size_csv;
@@ -337,11 +341,10 @@ void write_csv(const std::string& path, const std::string& header,
     std::fclose(f);
 }
 
-// Writes the creation costs as the book's cost file (code/common/costs.hpp), unless path
-// is empty: the keys other chapters look them up by, in microseconds.
-void write_costs(const std::string& path,
-                 const std::vector<book::measure::Summary>& results, int batch) {
-    if (path.empty()) return;
+// Adds the creation costs to the book's cost file (code/common/costs.hpp): the keys
+// other chapters look them up by, in microseconds.
+void add_creation_costs(book::measure::CostFile& costs,
+                        const std::vector<book::measure::Summary>& results, int batch) {
     const char* keys[] = {"thread.create_join", "process.fork_wait",
                           "process.fork_exec_wait", "process.posix_spawn_wait"};
     const char* labels[] = {"std::thread create+join", "fork+wait",
@@ -350,7 +353,6 @@ void write_costs(const std::string& path,
                               "fork a child that exits at once and wait for it",
                               "fork, exec a tiny program in the child, and wait for it",
                               "posix_spawn a tiny program and wait for it"};
-    book::measure::CostFile costs("01-processes", "processes");
     for (std::size_t i = 0; i < 4 && i < results.size(); ++i) {
         book::measure::Summary s = results[i];
         s.median /= 1e3, s.min /= 1e3, s.max /= 1e3;  // ns -> us
@@ -361,7 +363,6 @@ void write_costs(const std::string& path,
     }
     for (std::size_t i = 1; i < 4 && i < results.size(); ++i)
         costs.compare(keys[i], keys[0]);
-    costs.write(path);
 }
 
 void print_method(int batch, const Options& o) {
@@ -372,7 +373,7 @@ void print_method(int batch, const Options& o) {
 }
 
 // [cost]
-void show_creation_cost(const Options& o) {
+void show_creation_cost(const Options& o, book::measure::CostFile& costs) {
     std::printf("\n== creation cost\n");
     print_method(o.batch, o);
     std::fflush(stdout);
@@ -396,7 +397,7 @@ void show_creation_cost(const Options& o) {
         rows.push_back({"", contenders[i].name, s});
     }
     write_csv(o.csv, "what,median_ns,min_ns,max_ns,samples", rows);
-    write_costs(o.costs, results, o.batch);
+    add_creation_costs(costs, results, o.batch);
 }
 // [/cost]
 
@@ -465,6 +466,82 @@ void show_fork_cost_by_size(const Options& o) {
         o.mib, results[4].min / results[0].min, results[5].min / results[1].min);
 }
 // [/fork-size]
+
+// [kernel-events]
+// One raw system call per iteration: syscall(2) with SYS_getppid enters the kernel, which
+// reads one field of the process and returns; no C library cache can answer instead.
+// Returns the mean time of one call in nanoseconds.
+double getppid_calls(int calls) {
+    auto start = Clock::now();
+    for (int i = 0; i < calls; ++i) (void)::syscall(SYS_getppid);
+    return book::measure::seconds_since(start) * 1e9 / calls;
+}
+
+// Minor page faults this thread has taken so far (getrusage(2), RUSAGE_THREAD).
+long minor_faults() {
+    rusage usage{};
+    ::getrusage(RUSAGE_THREAD, &usage);
+    return usage.ru_minflt;
+}
+
+// Maps `pages` fresh pages of anonymous memory and times the first write to each: every
+// write faults, and the kernel finds a free page, zeroes it, maps it and resumes the
+// write. Returns the mean time per page in nanoseconds; adds the faults it counted to
+// `faults`.
+double first_writes(int pages, long& faults) {
+    bp::PageBuffer fresh(static_cast<std::size_t>(pages) * bp::page_size());
+    const long before = minor_faults();
+    auto start = Clock::now();
+    fresh.write_pages(fresh.pages());
+    const double ns = book::measure::seconds_since(start) * 1e9 / pages;
+    faults += minor_faults() - before;
+    return ns;  // ~PageBuffer unmaps the pages, outside the timing
+}
+
+void show_kernel_events(const Options& o, book::measure::CostFile& costs) {
+    std::printf("\n== kernel events: a system call and a minor page fault\n");
+    std::printf(
+        "each sample: the mean of %d getppid system calls, or of the first writes "
+        "to\n%d fresh pages of %zu bytes; %d samples after %d warm-up rounds, "
+        "interleaved\n",
+        o.syscalls, o.fault_pages, bp::page_size(), o.reps, o.warmup);
+    std::fflush(stdout);
+    long faults = 0, pages = 0;
+    const std::vector<book::measure::Contender> contenders = {
+        {"syscall(SYS_getppid)", [&] { return getppid_calls(o.syscalls); }},
+        {"first write to a fresh page",
+         [&] {
+             pages += o.fault_pages;
+             return first_writes(o.fault_pages, faults);
+         }},
+    };
+    auto results = book::measure::interleaved(contenders, o.warmup, o.reps);
+    std::printf("%-28s %10s %10s %10s\n", "what (times in ns)", "median", "min", "max");
+    for (std::size_t i = 0; i < contenders.size(); ++i)
+        std::printf("%-28s %10.1f %10.1f %10.1f\n", contenders[i].name.c_str(),
+                    results[i].median, results[i].min, results[i].max);
+    std::printf(
+        "minor faults counted during the first writes: %ld for %ld pages "
+        "(%.2f per page)\n",
+        faults, pages, static_cast<double>(faults) / static_cast<double>(pages));
+    std::printf("a minor fault costs %.1fx a system call (medians)\n",
+                results[1].median / results[0].median);
+
+    const std::string page = std::to_string(bp::page_size() / 1024) + " KiB";
+    costs.add({"syscall.getppid", "system call (getppid)",
+               "one raw system call, syscall(SYS_getppid), entering the kernel and "
+               "returning; mean of " +
+                   std::to_string(o.syscalls) + " calls per sample",
+               "ns", results[0]});
+    costs.add(
+        {"memory.minor_fault", "minor page fault (first write to a fresh page)",
+         "first write to one " + page +
+             " page of fresh anonymous mmap memory, "
+             "i.e. one minor page fault (the kernel zeroes and maps the page); mean of " +
+             std::to_string(o.fault_pages) + " pages per sample",
+         "ns", results[1]});
+}
+// [/kernel-events]
 
 char process_state(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -630,6 +707,10 @@ int main(int argc, char** argv) {
                 "creations per sample in the creation-cost table")
         .option("size-batch", o.size_batch, 1, 100,
                 "creations per sample in the fork-against-size table")
+        .option("syscalls", o.syscalls, 1, 10000000,
+                "system calls per sample in the kernel-events table")
+        .option("fault-pages", o.fault_pages, 1, 65536,
+                "fresh pages written per sample in the kernel-events table")
         .option("mib", o.mib, 4, 1024,
                 "MiB of memory in the copy-on-write demo and the largest parent size")
         .option("exec", o.exec_path,
@@ -658,6 +739,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        book::measure::CostFile costs("01-processes", "processes");
         // [sections]
         show_identity();
         show_separate_address_spaces();
@@ -665,13 +747,15 @@ int main(int argc, char** argv) {
         show_exec();
         show_pipe();
         show_pipe_writers();
-        show_creation_cost(o);
+        show_creation_cost(o, costs);
         show_fork_cost_by_size(o);
+        show_kernel_events(o, costs);
         show_zombie();
         show_stdio_duplicated();
         show_pipe_end_left_open();
         show_fork_with_threads();
         // [/sections]
+        if (!o.costs.empty()) costs.write(o.costs);
     } catch (const std::exception& e) {
         std::fflush(stdout);
         std::fprintf(stderr, "processes: %s\n", e.what());

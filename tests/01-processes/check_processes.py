@@ -1,7 +1,7 @@
 """Output check of chapter 1's program: the invariants the prose relies on, never a duration or a ratio."""
 import re
 
-from checklib import section_lines  # book/tools/checklib.py
+from checklib import int_option, section_lines  # book/tools/checklib.py
 
 
 def _section(output, title):
@@ -101,6 +101,18 @@ def check(output, args):
     timed_rows("creation cost", r"^(std::thread|fork|posix_spawn)\S*.*?" + number + r"\s+[\d.]+x$", 4)
     timed_rows("fork cost against the parent's memory", r"^\s*\d+ MiB \S+" + number + "$", 6)
 
+    # kernel events: one row each, and every first write to a fresh page was a minor fault (a
+    # sanitizer's shadow memory may add faults of its own, never remove one).
+    timed_rows("kernel events", r"^(syscall\(SYS_getppid\)|first write to a fresh page)" + number + "$", 2)
+    kernel = "\n".join(_section(output, "kernel events"))
+    m = re.search(r"^minor faults counted during the first writes: (\d+) for (\d+) pages", kernel, re.M)
+    assert m, "the line of minor faults counted is missing"
+    faults, pages = int(m.group(1)), int(m.group(2))
+    reps, warmup = int_option(args, "--reps", 15), int_option(args, "--warmup", 2)
+    assert pages == (reps + warmup) * int_option(args, "--fault-pages", 1024), \
+        f"{pages} pages written, not one batch per sample and warm-up round"
+    assert faults >= pages, f"{faults} minor faults for {pages} first writes to fresh pages"
+
     # pitfalls
     zombie = "\n".join(_section(output, "pitfall: a child nobody waits for"))
     assert re.search(r"not yet waited for: state Z", zombie), "the unreaped child was not a zombie"
@@ -118,7 +130,7 @@ def check(output, args):
     m = re.search(r"parent: (\d+) threads", threads)
     assert m and int(m.group(1)) >= 2, "the parent should have at least two threads"
     assert "child:  1 thread; the mutex is locked" in threads, "the child should have one thread and a locked mutex"
-    assert output.count("== ") == 12, "a section is missing or repeated (stdio buffer duplicated by fork?)"
+    assert output.count("== ") == 13, "a section is missing or repeated (stdio buffer duplicated by fork?)"
 
 
 def _rows(output, title, pattern):
@@ -159,4 +171,10 @@ def expectations(output, args):
                     "least twice that at the smallest", last >= 2 * first,
                     f"fork+wait median {fork[0].group('mib')} MiB {first} ms, "
                     f"{fork[-1].group('mib')} MiB {last} ms", "== fork cost against"))
+    kernel = _rows(output, "kernel events",
+                   r"^(?P<what>syscall\(SYS_getppid\)|first write to a fresh page)" + number + "$")
+    if len(kernel) == 2:
+        call, fault = (float(m.group("med")) for m in kernel)
+        out.append(("a minor page fault costs more than a system call (the median column)", fault > call,
+                    f"system call {call} ns, minor fault {fault} ns", "== kernel events"))
     return out
