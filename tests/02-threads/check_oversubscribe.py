@@ -1,9 +1,7 @@
 """Output check of chapter 2's oversubscription program: the CPU report and the configurations (no times asserted)."""
 import re
 
-
-def _arg(args, name, default):
-    return int(args[args.index(name) + 1]) if name in args else default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
@@ -35,7 +33,7 @@ def check(output, args):
     num = r"([\d.]+) \(([\d.]+)\.\.([\d.]+)\)"
     rows = re.findall(rf"^\s*(\d+)\s+(\d+)\s+([\d.]+) \| {num}\s+\| {num}\s+\| {num} \| {num}$", output, re.M)
     assert re.search(r"^autogroup scheduling: (on|off|unknown)", output, re.M), "the autogroup line is missing"
-    factor = _arg(args, "--max-factor", 4)
+    factor = int_option(args, "--max-factor", 4)
     factors = [f for f in (1, 2, 4, 8) if f <= factor]
     expected = []
     for cpus, threads in [(n, 1)] + [(n, f * n) for f in factors] + [(1, f) for f in factors]:

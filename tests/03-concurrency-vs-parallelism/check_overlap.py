@@ -1,18 +1,11 @@
 """Output check of overlap: every request and slice completes, everything ran on one CPU, the results agree."""
 import re
 
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == name and i + 1 < len(args):
-            return int(args[i + 1])
-        if a.startswith(name + "="):
-            return int(a.split("=", 1)[1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    tasks, requests = _arg(args, "--tasks", 4), _arg(args, "--requests", 10)
+    tasks, requests = int_option(args, "--tasks", 4), int_option(args, "--requests", 10)
     total = tasks * requests
     done = re.findall(r"^(.+?)\s+(\d+) of (\d+) requests or slices completed$", output, re.M)
     assert len(done) == 7, f"seven ways reported, got {len(done)}"
@@ -28,7 +21,7 @@ def check(output, args):
     # sum of their latencies (its timers never fire early), however the tasks overlap.
     floor = re.search(r"^one serial device, least possible wall time: ([\d.]+) ms", output, re.M)
     assert floor, "the serial device's least possible wall time is missing"
-    latency_ms = _arg(args, "--latency-us", 2000) / 1e3
+    latency_ms = int_option(args, "--latency-us", 2000) / 1e3
     assert abs(float(floor.group(1)) - total * latency_ms) < 0.06, "the least possible wall time is wrong"
     for how in ("one after another", "a thread per task"):
         m = re.search(rf"^one serial device, {how}\s+[\d.]+\s+\(([\d.]+)\.\.", output, re.M)

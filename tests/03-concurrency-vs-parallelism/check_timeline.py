@@ -7,12 +7,15 @@ import os
 import re
 import sys
 
+from checklib import int_option  # book/tools/checklib.py
 
-def _arg(args, name, default):
+
+def _trace_name(args, default="trace.json"):
+    """The file name given with --trace (a text option, which int_option does not read)."""
     for i, a in enumerate(args):
-        if a == name and i + 1 < len(args):
+        if a == "--trace" and i + 1 < len(args):
             return args[i + 1]
-        if a.startswith(name + "="):
+        if a.startswith("--trace="):
             return a.split("=", 1)[1]
     return default
 
@@ -44,7 +47,7 @@ def _sections(output):
 
 
 def check(output, args):
-    tasks = int(_arg(args, "--tasks", "4"))
+    tasks = int_option(args, "--tasks", 4)
     m = re.search(r"^one-CPU run confined to: CPU (\d+)$", output, re.M)
     assert m, "the program names the CPU of the one-CPU run"
     cpu = m.group(1)
@@ -67,7 +70,7 @@ def check(output, args):
         f"one CPU: every sample on CPU {cpu}"
     assert "checksums of the two runs agree: yes" in output, "both runs computed the same results"
 
-    name = _arg(args, "--trace", "trace.json")
+    name = _trace_name(args)
     directory = _trace_dir()
     assert directory is not None, "the trace file's directory is known (outcheck.py passes --capture or --workdir)"
     path = os.path.join(directory, name)
