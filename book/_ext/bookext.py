@@ -160,7 +160,30 @@ class Listing(SphinxDirective):
 
 # --- captured-output -------------------------------------------------------------------------------------
 
-def slice_output(text, start, until):
+OMITTED = re.compile(r"^\s*\[\.\.\. \d+ lines? omitted\]$")
+
+
+def omit_lines(lines, omit):
+    """Replaces each run of consecutive lines matching the regex `omit` (searched, as Python's re.search
+    and JavaScript's RegExp.test agree on for plain patterns) by one line, indented like the run's first:
+    "[... N lines omitted]". The way to cut the library frames out of a sanitizer report or a gdb
+    backtrace while keeping the frames in the book's own code."""
+    pattern = re.compile(omit)
+    out, run = [], []
+    for line in lines + [None]:
+        if line is not None and pattern.search(line):
+            run.append(line)
+            continue
+        if run:
+            indent = run[0][: len(run[0]) - len(run[0].lstrip())]
+            out.append(f"{indent}[... {len(run)} line{'s' if len(run) > 1 else ''} omitted]")
+            run = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def slice_output(text, start, until, omit=None):
     lines = text.splitlines()
     if start:
         idx = next((i for i, l in enumerate(lines) if l.startswith(start)), None)
@@ -171,6 +194,8 @@ def slice_output(text, start, until):
         idx = next((i for i, l in enumerate(lines) if i > 0 and l.startswith(until)), None)
         if idx is not None:
             lines = lines[:idx]
+    if omit:
+        lines = omit_lines(lines, omit)
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
@@ -285,7 +310,10 @@ def output_html(text, emphasize=None):
     for line in text.split("\n"):
         esc = html.escape(line)
         key = (pattern.search(line) if pattern else False) or (pattern is None and KEY_LINES.match(line))
-        lines.append(f'<span class="output-key">{esc}</span>' if key else esc)
+        if OMITTED.match(line):
+            lines.append(f'<span class="output-omitted">{esc}</span>')
+        else:
+            lines.append(f'<span class="output-key">{esc}</span>' if key else esc)
     return "\n".join(lines)
 
 
@@ -390,7 +418,8 @@ class CapturedOutput(SphinxDirective):
     """What a program printed when this build ran it, its stamp, and what varied between runs."""
     required_arguments = 1
     option_spec = {"from": directives.unchanged, "until": directives.unchanged, "run": directives.positive_int,
-                   "no-variations": directives.flag, "emphasize": directives.unchanged}
+                   "no-variations": directives.flag, "emphasize": directives.unchanged,
+                   "omit": directives.unchanged}
 
     def run(self):
         try:
@@ -411,7 +440,11 @@ class CapturedOutput(SphinxDirective):
             with open(cap["json"]) as f:
                 record = json.load(f)
             start, until = unquote(self.options.get("from")), unquote(self.options.get("until"))
-            texts = [slice_output(r["output"], start, until) for r in record["runs"]]
+            omit = unquote(self.options.get("omit")) or None
+            try:
+                texts = [slice_output(r["output"], start, until, omit) for r in record["runs"]]
+            except re.error as e:
+                raise BookError(f"capture {name}: :omit: is not a valid regular expression: {e}")
             run_index = self.options.get("run", 1) - 1
             if run_index >= len(texts):
                 raise BookError(f"capture {name} has {len(texts)} run(s), not {run_index + 1}")
@@ -421,7 +454,8 @@ class CapturedOutput(SphinxDirective):
             raise self.error(str(e))
         shown = texts[run_index]
         attrs = (f'data-capture="{html.escape(chapter)}/{html.escape(name)}" data-run="{run_index + 1}" '
-                 f'data-from="{html.escape(start)}" data-until="{html.escape(until)}"')
+                 f'data-from="{html.escape(start)}" data-until="{html.escape(until)}"'
+                 + (f' data-omit="{html.escape(omit)}"' if omit else ""))
         out = ""
         notices = notices_for(self.env, record, shown)
         if notices:

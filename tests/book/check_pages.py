@@ -45,7 +45,7 @@ def chapter_pages(html_dir, slug):
 
 
 BLOCK = re.compile(r'<div class="captured-output" data-capture="([^"]+)" data-run="(\d+)" '
-                   r'data-from="([^"]*)" data-until="([^"]*)">.*?<pre[^>]*>(.*?)</pre></div>\s*'
+                   r'data-from="([^"]*)" data-until="([^"]*)"(?: data-omit="([^"]*)")?>.*?<pre[^>]*>(.*?)</pre></div>\s*'
                    r'(<details class="capture-stamp">.*?</details>)?', re.S)
 
 
@@ -68,14 +68,15 @@ def check_chapter(html_dir, slug, entry):
 
     blocks = BLOCK.findall(page)
     shown = set()
-    for capture, run, start, until, pre, stamp in blocks:
+    for capture, run, start, until, omit, pre, stamp in blocks:
         ch, name = capture.split("/", 1)
         cap = next((c for c in entry["captures"] if c["name"] == name), None)
         expect(ch == slug and cap is not None, f"{slug}: output block names unknown capture {capture}")
         if cap is None:
             continue
         record = json.load(open(cap["json"]))
-        want = slice_output(record["runs"][int(run) - 1]["output"], html.unescape(start), html.unescape(until))
+        want = slice_output(record["runs"][int(run) - 1]["output"], html.unescape(start), html.unescape(until),
+                            html.unescape(omit) or None)
         text = html.unescape(re.sub(r"<[^>]+>", "", pre))
         expect(text == want, f"{slug}: output block of {name} (run {run}) differs from {cap['json']}")
         expect(bool(stamp) and "CPUs available" in stamp and "load average" in stamp and "by this build" in stamp,

@@ -144,7 +144,24 @@ function splitlines(text) {
 
 const isBlank = (line) => line.trim() === "";
 
-function sliceOutput(text, start, until) {
+// As bookext.omit_lines: each run of consecutive lines matching `omit` becomes one marker line.
+function omitLines(lines, omit) {
+  const pattern = new RegExp(omit);
+  const out = [];
+  let run = [];
+  for (const line of [...lines, null]) {
+    if (line !== null && pattern.test(line)) { run.push(line); continue; }
+    if (run.length) {
+      const indent = run[0].slice(0, run[0].length - run[0].trimStart().length);
+      out.push(`${indent}[... ${run.length} line${run.length > 1 ? "s" : ""} omitted]`);
+      run = [];
+    }
+    if (line !== null) out.push(line);
+  }
+  return out;
+}
+
+function sliceOutput(text, start, until, omit) {
   let lines = splitlines(text);
   if (start) {
     const idx = lines.findIndex((l) => l.startsWith(start));
@@ -155,6 +172,7 @@ function sliceOutput(text, start, until) {
     const idx = lines.findIndex((l, i) => i > 0 && l.startsWith(until));
     if (idx >= 0) lines = lines.slice(0, idx);
   }
+  if (omit) lines = omitLines(lines, omit);
   while (lines.length && isBlank(lines[lines.length - 1])) lines.pop();
   return lines.join("\n");
 }
@@ -260,6 +278,7 @@ function readPage() {
     const next = d.nextElementSibling;
     return {
       capture: d.dataset.capture, run: d.dataset.run, from: d.dataset.from, until: d.dataset.until,
+      omit: d.dataset.omit,
       text: pre ? pre.textContent : null, shown: pre ? visible(pre) : false,
       stamp: next && next.matches("details.capture-stamp") ? next.textContent : null,
       copyButtons: d.querySelectorAll("button.copybtn, .highlight").length,
@@ -316,7 +335,7 @@ function checkBlocks(pageRel, info) {
     const record = captureRecord(cap.json);
     const run = record.runs[Number(b.run) - 1];
     if (!expect(run, `${where}: ${cap.json} has no run ${b.run}`)) continue;
-    const want = sliceOutput(run.output, b.from, b.until);
+    const want = sliceOutput(run.output, b.from, b.until, b.omit);
     if (!expect(b.text === want, `${where} differs from ${cap.json}: ` +
       `shows ${JSON.stringify((b.text || "").slice(0, 80))}... (${(b.text || "").length} chars), ` +
       `the capture has ${JSON.stringify((want || "").slice(0, 80))}... (${(want || "").length} chars)`)) {
