@@ -497,6 +497,7 @@ double first_writes(int pages, long& faults) {
     faults += minor_faults() - before;
     return ns;  // ~PageBuffer unmaps the pages, outside the timing
 }
+// [/kernel-events]
 
 void show_kernel_events(const Options& o, book::measure::CostFile& costs) {
     std::printf("\n== kernel events: a system call and a minor page fault\n");
@@ -541,7 +542,6 @@ void show_kernel_events(const Options& o, book::measure::CostFile& costs) {
              std::to_string(o.fault_pages) + " pages per sample",
          "ns", results[1]});
 }
-// [/kernel-events]
 
 char process_state(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
