@@ -300,7 +300,7 @@ def variations_html(texts):
 # (code/NN-slug/..., as the scrubber leaves them), not the library frames around them.
 KEY_LINES = re.compile(r"^(WARNING: \w+Sanitizer|==\d+==\s*ERROR|ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer|"
                        r".*runtime error:|Thread \d+ .*received signal|\s*#\d+\s.*\bcode/\d\d-[\w-]+/|"
-                       r"\s+(Write|Read|Previous|Atomic) (of|write|read) size|  Location is)")
+                       r"\s+(Previous )?(atomic |Atomic )?([Ww]rite|[Rr]ead) of size|  Location is)")
 
 
 def output_html(text, emphasize=None):
