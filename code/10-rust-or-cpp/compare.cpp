@@ -47,13 +47,13 @@ std::vector<Contender> contenders(long long counter_n, long long channel_n,
          counter_n, "spread"},
         {"rust.atomic_counter", "atomic counter", "Rust AtomicU64", true, "atomic",
          counter_n, "spread"},
-        {"cpp.mutex_counter.one_cpu", "mutex, one CPU", "C++ std::mutex", false, "mutex",
-         counter_n, "one"},
-        {"rust.mutex_counter.one_cpu", "mutex, one CPU", "Rust std::sync::Mutex", true,
+        {"cpp.mutex_counter.one_cpu", "mutex on one CPU", "C++ std::mutex", false,
          "mutex", counter_n, "one"},
-        {"cpp.atomic_counter.one_cpu", "atomic, one CPU", "C++ std::atomic", false,
+        {"rust.mutex_counter.one_cpu", "mutex on one CPU", "Rust std::sync::Mutex", true,
+         "mutex", counter_n, "one"},
+        {"cpp.atomic_counter.one_cpu", "atomic on one CPU", "C++ std::atomic", false,
          "atomic", counter_n, "one"},
-        {"rust.atomic_counter.one_cpu", "atomic, one CPU", "Rust AtomicU64", true,
+        {"rust.atomic_counter.one_cpu", "atomic on one CPU", "Rust AtomicU64", true,
          "atomic", counter_n, "one"},
         {"cpp.channel.bounded_queue", "bounded channel", "C++ book BoundedQueue", false,
          "queue", channel_n},
@@ -209,7 +209,7 @@ int compare(int argc, char** argv) {
         "counters: each thread pinned to its own CPU of the mask, then all pinned to "
         "one CPU\n",
         reps, warmup, threads);
-    std::printf("%-16s %-27s %10s %10s %10s  %s\n", "workload", "contender", "median",
+    std::printf("%-17s %-27s %10s %10s %10s  %s\n", "workload", "contender", "median",
                 "min", "max", "result");
     std::ofstream out;
     if (!csv.empty()) {
@@ -218,7 +218,7 @@ int compare(int argc, char** argv) {
     }
     for (const auto& c : all) {
         const auto s = book::measure::summarize(samples[c.key]);
-        std::printf("%-16s %-27s %10s %10s %10s  %s\n", c.group.c_str(), c.label.c_str(),
+        std::printf("%-17s %-27s %10s %10s %10s  %s\n", c.group.c_str(), c.label.c_str(),
                     book::measure::format_ns(s.median).c_str(),
                     book::measure::format_ns(s.min).c_str(),
                     book::measure::format_ns(s.max).c_str(), results[c.group].c_str());

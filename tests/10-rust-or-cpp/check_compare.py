@@ -11,12 +11,12 @@ def check(output, args):
     expected = {
         "mutex counter": threads * counter,
         "atomic counter": threads * counter,
-        "mutex, one CPU": threads * counter,
-        "atomic, one CPU": threads * counter,
+        "mutex on one CPU": threads * counter,
+        "atomic on one CPU": threads * counter,
         "bounded channel": channel * (channel + 1) // 2,
         "parallel sum": sum((i * 7) % 1000 for i in range(n)),
     }
-    rows = re.findall(r"^(mutex counter|atomic counter|mutex, one CPU|atomic, one CPU|"
+    rows = re.findall(r"^(mutex counter|atomic counter|mutex on one CPU|atomic on one CPU|"
                       r"bounded channel|parallel sum)\s+"
                       r"(.+?)\s{2,}.*\s(\d+)$", output, re.M)
     assert rows, "no result rows"
