@@ -2,7 +2,7 @@
 """Runs mpi_parallel under mpirun with 1, 2 and 4 ranks and sets the times against
 Amdahl's law (strong scaling) and Gustafson's law (weak scaling).
 
-usage: mpi_runs.py [--ranks 1,2,4] [--csv F] [--costs F] [--suppressions F] -- PROGRAM ARGS
+usage: mpi_runs.py [--ranks 1,2,4] [--csv F] [--costs F] [--suppressions F] -- PROG ARGS
 """
 import json
 import os
