@@ -14,7 +14,7 @@ def check(output, args):
         assert re.search(rf"^heat: \d+ cells, \d+ steps over {p} ranks; the rod equals the serial run's, "
                          r"cell for cell: yes$", output, re.M), f"the halo exchange is exact with {p} ranks"
     assert "exited with status" not in output, "every mpirun succeeded"
-    for section in ("== reduction (MPI_Reduce)", "== strong scaling", "== weak scaling"):
+    for section in ("== reduction (MPI_Reduce", "== strong scaling", "== weak scaling"):
         assert section in output, f"the section {section}"
     strong = output.split("== strong scaling")[1].split("==")[0]
     assert len(re.findall(r"^  \d+ rank\(s\) on \d+ CPU\(s\): ", strong, re.M)) == len(ranks), \
