@@ -718,7 +718,8 @@ async function main() {
         const searchPage = [`chapters/${searchTarget}.html`, `chapters/${searchTarget}/index.html`]
           .find((p) => fs.existsSync(path.join(HTML_DIR, p)));
         await visit(`${origin}/${searchPage}`);
-        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)[0];
+        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)
+          .find((w) => /[A-Za-z]{3,}/.test(w));  // the first word, not the chapter's number
       })());
       events = [];
       await visit(`${origin}/search.html?q=${encodeURIComponent(query)}`);
