@@ -1,8 +1,10 @@
 """Figures of chapter 10 (Rust or C++), drawn from the captured run's own CSV file.
 
-compare: the same four workloads in C++ and in Rust, one panel per workload; bars are
-medians over the interleaved rounds, whiskers run from min to max.
+compare: the same workloads in C++ and in Rust (the counters in two placements), one panel
+per workload, three panels a row; bars are medians over the interleaved rounds, whiskers
+run from min to max.
 """
+import math
 import textwrap
 
 import bookplot
@@ -19,7 +21,11 @@ def main():
             groups.append(r["group"])
 
     def draw(fig, theme):
-        axes = fig.subplots(1, len(groups), squeeze=False)[0]
+        cols = min(len(groups), 3)
+        grid = fig.subplots(math.ceil(len(groups) / cols), cols, squeeze=False)
+        axes = [ax for row in grid for ax in row]
+        for ax in axes[len(groups):]:
+            ax.set_visible(False)
         colour = {"C++": theme.palette[0], "Rust": theme.palette[1]}
         for ax, group in zip(axes, groups):
             mine = [r for r in rows if r["group"] == group]
@@ -38,9 +44,11 @@ def main():
             for xi, m in zip(x, med):
                 ax.annotate(f"{m:.1f}", (xi, m), xytext=(0, 3), textcoords="offset points",
                             ha="center", color=theme.fg, fontsize=7)
-        axes[0].set_ylabel("ms per run (median, min-max)")
+        for row in grid:
+            row[0].set_ylabel("ms per run (median, min-max)")
 
-    bookplot.draw_both(draw, stem, figsize=(11.0, 4.0))
+    rows_of_panels = math.ceil(len(groups) / min(len(groups), 3))
+    bookplot.draw_both(draw, stem, figsize=(10.0, 3.6 * rows_of_panels))
 
 
 def tick(label):

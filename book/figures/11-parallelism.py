@@ -103,19 +103,22 @@ def draw_busy(busy_csv, rows_csv, stem):
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
         width = 0.8 / max(len(workers), 1)
         for w in workers:
-            values = []
+            values, low, high = [], [], []
             for s in schedules:
-                v = [float(r["busy_ms"]) for r in busy
-                     if r["schedule"] == s and int(r["worker"]) == w]
-                values.append(v[0] if v else 0.0)
+                v = [r for r in busy if r["schedule"] == s and int(r["worker"]) == w]
+                med = float(v[0]["busy_ms"]) if v else 0.0
+                values.append(med)
+                # min and max over the repeated runs (older CSVs have only the median)
+                low.append(med - float(v[0].get("busy_min_ms", med)) if v else 0.0)
+                high.append(float(v[0].get("busy_max_ms", med)) - med if v else 0.0)
             xs = [i + (w - (len(workers) - 1) / 2) * width for i in range(len(schedules))]
             left.bar(xs, values, width=width * 0.95,
                      color=theme.palette[(w + 1) % len(theme.palette)],
-                     label=f"worker {w}")
+                     label=f"worker {w}", yerr=[low, high], ecolor=theme.fg, capsize=2)
         left.set_xticks(range(len(schedules)))
         left.set_xticklabels(schedules, fontsize=8)
         left.set_ylabel("busy time per worker (ms)")
-        left.set_title("who did the work, one image", fontsize=10)
+        left.set_title("who did the work (median, min to max)", fontsize=10)
         left.grid(True, axis="y")
         left.legend(fontsize=7)
         right.plot([int(r["row"]) for r in rows], [float(r["iterations"]) for r in rows],

@@ -24,25 +24,37 @@ namespace {
 // [contenders]
 // One contender: a program, the workload it runs, and the pair it is compared in.
 struct Contender {
-    std::string key;       // cost-file key
-    std::string group;     // the workload both languages run
-    std::string label;     // shown in tables
-    bool rust;             // which program runs it
-    std::string workload;  // its --workload argument
-    long long n;           // its --n argument
+    std::string key;                // cost-file key
+    std::string group;              // the workload both languages run
+    std::string label;              // shown in tables
+    bool rust;                      // which program runs it
+    std::string workload;           // its --workload argument
+    long long n;                    // its --n argument
+    std::string placement = "any";  // the counters' --placement (where threads run)
 };
 
 std::vector<Contender> contenders(long long counter_n, long long channel_n,
                                   long long sum_n) {
     return {
+        // The counters twice: one CPU per thread (the line bounces between caches), and
+        // every thread on one CPU (they take turns). Unpinned, the kernel chooses one or
+        // the other from run to run, and the times fall into two groups.
         {"cpp.mutex_counter", "mutex counter", "C++ std::mutex", false, "mutex",
-         counter_n},
+         counter_n, "spread"},
         {"rust.mutex_counter", "mutex counter", "Rust std::sync::Mutex", true, "mutex",
-         counter_n},
+         counter_n, "spread"},
         {"cpp.atomic_counter", "atomic counter", "C++ std::atomic", false, "atomic",
-         counter_n},
+         counter_n, "spread"},
         {"rust.atomic_counter", "atomic counter", "Rust AtomicU64", true, "atomic",
-         counter_n},
+         counter_n, "spread"},
+        {"cpp.mutex_counter.one_cpu", "mutex on one CPU", "C++ std::mutex", false,
+         "mutex", counter_n, "one"},
+        {"rust.mutex_counter.one_cpu", "mutex on one CPU", "Rust std::sync::Mutex", true,
+         "mutex", counter_n, "one"},
+        {"cpp.atomic_counter.one_cpu", "atomic on one CPU", "C++ std::atomic", false,
+         "atomic", counter_n, "one"},
+        {"rust.atomic_counter.one_cpu", "atomic on one CPU", "Rust AtomicU64", true,
+         "atomic", counter_n, "one"},
         {"cpp.channel.bounded_queue", "bounded channel", "C++ book BoundedQueue", false,
          "queue", channel_n},
         {"rust.channel.sync_channel", "bounded channel", "Rust mpsc::sync_channel", true,
@@ -64,6 +76,8 @@ std::vector<Contender> contenders(long long counter_n, long long channel_n,
 const std::vector<std::pair<std::string, std::string>> kPairs = {
     {"cpp.mutex_counter", "rust.mutex_counter"},
     {"cpp.atomic_counter", "rust.atomic_counter"},
+    {"cpp.mutex_counter.one_cpu", "rust.mutex_counter.one_cpu"},
+    {"cpp.atomic_counter.one_cpu", "rust.atomic_counter.one_cpu"},
     {"cpp.channel.bounded_queue", "rust.channel.sync_channel"},
     {"cpp.channel.bounded_queue", "rust.channel.crossbeam"},
     {"cpp.sum.jthread", "rust.sum.scope"},
@@ -106,10 +120,14 @@ std::string run_child(const std::vector<std::string>& argv) {
 // What one sample of contender `c` covers, for the cost file.
 std::string includes(const Contender& c, int threads) {
     const std::string n = std::to_string(c.n), t = std::to_string(threads);
-    if (c.group == "mutex counter")
-        return t + " threads x " + n + " increments under one mutex, started and joined";
-    if (c.group == "atomic counter")
-        return t + " threads x " + n + " relaxed fetch_add, started and joined";
+    const std::string where =
+        c.placement == "one" ? ", all pinned to one CPU" : ", each pinned to its own CPU";
+    if (c.workload == "mutex")
+        return t + " threads x " + n + " increments under one mutex" + where +
+               ", started and joined";
+    if (c.workload == "atomic")
+        return t + " threads x " + n + " relaxed fetch_add" + where +
+               ", started and joined";
     if (c.group == "bounded channel")
         return n +
                " items, 1 producer to 1 consumer, 64 slots, producer started and joined";
@@ -172,7 +190,8 @@ int compare(int argc, char** argv) {
         for (const auto& c : all) {
             const std::string line =
                 run_child({c.rust ? rust : cpp, "--workload", c.workload, "--threads",
-                           std::to_string(threads), "--n", std::to_string(c.n)});
+                           std::to_string(threads), "--n", std::to_string(c.n),
+                           "--placement", c.placement});
             const std::string result = field(" " + line, "result");
             auto [it, fresh] = results.emplace(c.group, result);
             if (!fresh && it->second != result)
@@ -186,9 +205,11 @@ int compare(int argc, char** argv) {
     book::measure::CostFile costs("10-rust-or-cpp", "compare");
     std::printf(
         "%d rounds after %d warm-up, %d threads; one sample = one run of the "
-        "workload in its program (threads started and joined)\n",
+        "workload in its program (threads started and joined)\n"
+        "counters: each thread pinned to its own CPU of the mask, then all pinned to "
+        "one CPU\n",
         reps, warmup, threads);
-    std::printf("%-16s %-27s %10s %10s %10s  %s\n", "workload", "contender", "median",
+    std::printf("%-17s %-27s %10s %10s %10s  %s\n", "workload", "contender", "median",
                 "min", "max", "result");
     std::ofstream out;
     if (!csv.empty()) {
@@ -197,7 +218,7 @@ int compare(int argc, char** argv) {
     }
     for (const auto& c : all) {
         const auto s = book::measure::summarize(samples[c.key]);
-        std::printf("%-16s %-27s %10s %10s %10s  %s\n", c.group.c_str(), c.label.c_str(),
+        std::printf("%-17s %-27s %10s %10s %10s  %s\n", c.group.c_str(), c.label.c_str(),
                     book::measure::format_ns(s.median).c_str(),
                     book::measure::format_ns(s.min).c_str(),
                     book::measure::format_ns(s.max).c_str(), results[c.group].c_str());

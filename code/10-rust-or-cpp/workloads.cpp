@@ -1,5 +1,8 @@
 // The C++ side of the chapter's side-by-side measurements: one workload per run, timed
 // once after one warm-up, printed as `workload=... result=... ns=...` for the driver.
+#include <pthread.h>
+#include <sched.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -22,14 +25,34 @@ namespace {
 
 using u64 = std::uint64_t;
 
+// [pin]
+// Where the counters' threads run: "any" leaves it to the kernel, "spread" pins thread t
+// to the t-th CPU of the process's mask (one CPU each, the line bounces between them),
+// "one" pins every thread to the first (they take turns).
+void pin(int index, const std::string& placement) {
+    if (placement == "any") return;
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) != 0) return;
+    std::vector<int> cpus;
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &mask)) cpus.push_back(c);
+    const int cpu = placement == "one" ? cpus[0] : cpus[index % cpus.size()];
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+}
+// [/pin]
+
 // [mutex]
-u64 mutex_counter(int threads, u64 n) {
+u64 mutex_counter(int threads, u64 n, const std::string& placement) {
     std::mutex m;
     u64 counter = 0;
     {
         std::vector<std::jthread> team;
         for (int t = 0; t < threads; ++t)
-            team.emplace_back([&] {
+            team.emplace_back([&, t] {
+                pin(t, placement);
                 for (u64 i = 0; i < n; ++i) {
                     std::lock_guard lock(m);
                     ++counter;
@@ -40,12 +63,13 @@ u64 mutex_counter(int threads, u64 n) {
 }
 // [/mutex]
 
-u64 atomic_counter(int threads, u64 n) {
+u64 atomic_counter(int threads, u64 n, const std::string& placement) {
     std::atomic<u64> counter{0};
     {
         std::vector<std::jthread> team;
         for (int t = 0; t < threads; ++t)
-            team.emplace_back([&] {
+            team.emplace_back([&, t] {
+                pin(t, placement);
                 for (u64 i = 0; i < n; ++i)
                     counter.fetch_add(1, std::memory_order_relaxed);
             });
@@ -97,7 +121,7 @@ u64 tbb_sum(std::span<const u64> data) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string workload = "mutex";
+    std::string workload = "mutex", placement = "any";
     int threads = 2;
     long long n = 100'000, capacity = 64;
     book::cli::Parser cli("workloads",
@@ -105,8 +129,16 @@ int main(int argc, char** argv) {
     cli.option("workload", workload, "mutex, atomic, queue, jthread_sum or tbb_sum")
         .option("threads", threads, 1, 64, "threads (counters, jthread_sum)")
         .option("n", n, 1LL, 1'000'000'000LL, "increments per thread, items or elements")
-        .option("capacity", capacity, 1LL, 1'000'000LL, "queue capacity");
+        .option("capacity", capacity, 1LL, 1'000'000LL, "queue capacity")
+        .option("placement", placement,
+                "counters' threads: any (kernel's choice), spread (one CPU each) or one "
+                "(all on one CPU)");
     cli.parse(argc, argv);
+    if (placement != "any" && placement != "spread" && placement != "one") {
+        std::fprintf(stderr, "workloads: unknown placement '%s'\n%s", placement.c_str(),
+                     cli.usage().c_str());
+        return 2;
+    }
     const u64 count = static_cast<u64>(n);
     // The same data as the Rust side: element i is (i * 7) % 1000.
     std::vector<u64> data;
@@ -116,9 +148,9 @@ int main(int argc, char** argv) {
     }
     std::function<u64()> run;
     if (workload == "mutex")
-        run = [&] { return mutex_counter(threads, count); };
+        run = [&] { return mutex_counter(threads, count, placement); };
     else if (workload == "atomic")
-        run = [&] { return atomic_counter(threads, count); };
+        run = [&] { return atomic_counter(threads, count, placement); };
     else if (workload == "queue")
         run = [&] { return queue_channel(static_cast<std::size_t>(capacity), count); };
     else if (workload == "jthread_sum")

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <execution>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -276,61 +277,91 @@ int main(int argc, char** argv) {
     // [/amdahl]
 
     // [busy]
-    // Who did how much: per-worker busy time for each schedule at all CPUs.
-    std::printf("== per-worker busy time at %u threads (ms; imbalance = max / mean)\n",
-                full);
+    // Who did how much: per-worker busy time for each schedule at all CPUs, one image per
+    // run, the schedules interleaved round by round like every other measurement.
+    std::printf(
+        "== per-worker busy time at %u threads (ms, median of %d runs; imbalance = max "
+        "/ mean, median (min .. max))\n",
+        full, o.reps);
+    const int ifull = static_cast<int>(full);
+    ThreadPool bpool(full);
+    TbbThreads btbb(ifull);
+    using Schedule = std::function<void(Busy&)>;
+    std::vector<std::pair<std::string, Schedule>> schedules{
+        {"pool (stealing)", [&](Busy& b) {
+             bpool.parallel_for(0, rows, 1, [&](std::size_t lo, std::size_t hi) {
+                 const auto t = timed_ns([&] { rows_of(lo, hi); });
+                 b.add(ThreadPool::this_worker(), t, static_cast<std::int64_t>(hi - lo));
+             });
+         }}};
+    if (others) {
+        schedules.push_back(
+            {"OpenMP static", [&](Busy& b) {
+#pragma omp parallel for schedule(static) num_threads(ifull)
+                 for (int r = 0; r < H; ++r)
+                     b.add(static_cast<unsigned>(omp_get_thread_num()),
+                           timed_ns([&] { render_row(im, r, row_ptr(r)); }), 1);
+             }});
+        schedules.push_back(
+            {"OpenMP dynamic", [&](Busy& b) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ifull)
+                 for (int r = 0; r < H; ++r)
+                     b.add(static_cast<unsigned>(omp_get_thread_num()),
+                           timed_ns([&] { render_row(im, r, row_ptr(r)); }), 1);
+             }});
+        schedules.push_back(
+            {"oneTBB", [&](Busy& b) {
+                 btbb.run([&] {
+                     using Range = oneapi::tbb::blocked_range<std::size_t>;
+                     oneapi::tbb::parallel_for(Range(0, rows, 1), [&](const Range& r) {
+                         const auto t = timed_ns([&] { rows_of(r.begin(), r.end()); });
+                         const int w =
+                             oneapi::tbb::this_task_arena::current_thread_index();
+                         b.add(static_cast<unsigned>(w), t,
+                               static_cast<std::int64_t>(r.end() - r.begin()));
+                     });
+                 });
+             }});
+    }
+    // busy[schedule][worker] and imbalance[schedule]: one sample per measured run.
+    const std::size_t ns = schedules.size();
+    std::vector<std::vector<std::vector<double>>> busy_ms(
+        ns, std::vector<std::vector<double>>(full));
+    std::vector<std::vector<double>> busy_rows(ns, std::vector<double>(full, 0));
+    std::vector<std::vector<double>> imbalance(ns);
+    for (int run = 0; run < o.warmup + o.reps; ++run) {
+        for (std::size_t k = 0; k < ns; ++k) {
+            Busy b(full);
+            schedules[k].second(b);
+            if (run < o.warmup) continue;
+            double mx = 0, sum = 0;
+            for (unsigned w = 0; w < full; ++w) {
+                const double ms = static_cast<double>(b.ns[w].load()) / 1e6;
+                busy_ms[k][w].push_back(ms);
+                busy_rows[k][w] += static_cast<double>(b.rows[w].load()) / o.reps;
+                mx = std::max(mx, ms);
+                sum += ms;
+            }
+            imbalance[k].push_back(sum > 0 ? mx / (sum / full) : 0.0);
+        }
+    }
     std::ofstream busy_out;
     if (!o.busy_csv.empty()) {
         busy_out.open(o.busy_csv);
-        busy_out << "schedule,worker,busy_ms,rows\n";
+        busy_out << "schedule,worker,busy_ms,busy_min_ms,busy_max_ms,rows\n";
     }
-    auto report = [&](const char* name, Busy& b) {
-        double mx = 0, sum = 0;
-        std::printf("  %-18s", name);
+    for (std::size_t k = 0; k < ns; ++k) {
+        std::printf("  %-18s", schedules[k].first.c_str());
         for (unsigned w = 0; w < full; ++w) {
-            const double ms = static_cast<double>(b.ns[w].load()) / 1e6;
-            std::printf(" %8.2f", ms);
-            mx = std::max(mx, ms);
-            sum += ms;
+            const Summary s = book::measure::summarize(busy_ms[k][w]);
+            std::printf(" %8.2f", s.median);
             if (busy_out.is_open())
-                busy_out << name << ',' << w << ',' << ms << ',' << b.rows[w].load()
-                         << '\n';
+                busy_out << schedules[k].first << ',' << w << ',' << s.median << ','
+                         << s.min << ',' << s.max << ',' << busy_rows[k][w] << '\n';
         }
-        std::printf("   imbalance %.2f\n", sum > 0 ? mx / (sum / full) : 0.0);
-    };
-    const int ifull = static_cast<int>(full);
-    {
-        ThreadPool pool(full);
-        Busy b(full);
-        pool.parallel_for(0, rows, 1, [&](std::size_t lo, std::size_t hi) {
-            const auto t = timed_ns([&] { rows_of(lo, hi); });
-            b.add(ThreadPool::this_worker(), t, static_cast<std::int64_t>(hi - lo));
-        });
-        report("pool (stealing)", b);
-    }
-    if (others) {
-        Busy st(full), dy(full), tb(full);
-#pragma omp parallel for schedule(static) num_threads(ifull)
-        for (int r = 0; r < H; ++r)
-            st.add(static_cast<unsigned>(omp_get_thread_num()),
-                   timed_ns([&] { render_row(im, r, row_ptr(r)); }), 1);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(ifull)
-        for (int r = 0; r < H; ++r)
-            dy.add(static_cast<unsigned>(omp_get_thread_num()),
-                   timed_ns([&] { render_row(im, r, row_ptr(r)); }), 1);
-        TbbThreads tbb(ifull);
-        tbb.run([&] {
-            using Range = oneapi::tbb::blocked_range<std::size_t>;
-            oneapi::tbb::parallel_for(Range(0, rows, 1), [&](const Range& r) {
-                const auto t = timed_ns([&] { rows_of(r.begin(), r.end()); });
-                const int w = oneapi::tbb::this_task_arena::current_thread_index();
-                tb.add(static_cast<unsigned>(w), t,
-                       static_cast<std::int64_t>(r.end() - r.begin()));
-            });
-        });
-        report("OpenMP static", st);
-        report("OpenMP dynamic", dy);
-        report("oneTBB", tb);
+        const Summary im_s = book::measure::summarize(imbalance[k]);
+        std::printf("   imbalance %.2f (%.2f .. %.2f)\n", im_s.median, im_s.min,
+                    im_s.max);
     }
     // [/busy]
 

@@ -2,10 +2,10 @@
 """Runs mpi_parallel under mpirun with 1, 2 and 4 ranks and sets the times against
 Amdahl's law (strong scaling) and Gustafson's law (weak scaling).
 
-usage: mpi_runs.py [--ranks 1,2,4] [--csv FILE] [--suppressions FILE] -- PROGRAM ARGS...
+usage: mpi_runs.py [--ranks 1,2,4] [--csv F] [--costs F] [--suppressions F] -- PROG ARGS
 """
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +19,7 @@ def fail(message):
 
 
 def parse(argv):
-    opts = {"ranks": [1, 2, 4], "csv": "", "suppressions": ""}
+    opts = {"ranks": [1, 2, 4], "csv": "", "costs": "", "suppressions": ""}
     if "--help" in argv[: argv.index("--") if "--" in argv else len(argv)]:
         print(__doc__.strip())
         sys.exit(0)
@@ -31,7 +31,7 @@ def parse(argv):
         fail("missing the program")
     while own:
         name = own.pop(0)
-        if name not in ("--ranks", "--csv", "--suppressions") or not own:
+        if name not in ("--ranks", "--csv", "--costs", "--suppressions") or not own:
             fail(f"bad argument '{name}'")
         value = own.pop(0)
         if name == "--ranks":
@@ -81,8 +81,9 @@ def main():
                              text=True, timeout=600)
         for line in run.stdout.splitlines():
             if line.startswith("result,"):
-                what, r, size, med, lo, hi = line.split(",")[1:]
-                rows.append((what, int(r), int(size), float(med), float(lo), float(hi)))
+                what, r, size, med, lo, hi, runs = line.split(",")[1:]
+                rows.append((what, int(r), int(size), float(med), float(lo), float(hi),
+                             int(runs)))
             else:
                 print(line)
         if run.returncode != 0:
@@ -92,35 +93,73 @@ def main():
         with open(opts["csv"], "w") as f:
             f.write("what,ranks,size,median,min,max\n")
             for row in rows:
-                f.write(",".join(str(x) for x in row) + "\n")
-    report(rows)
+                f.write(",".join(str(x) for x in row[:6]) + "\n")
+    report(rows, usable_cpus())
+    if opts["costs"]:
+        write_costs(opts["costs"], rows)
     return 0
 
 
-def report(rows):
-    def series(what):
-        return sorted((r for r in rows if r[0] == what), key=lambda r: (r[1], r[2]))
+def usable_cpus():
+    """The CPUs this process, and so every rank it starts, may run on (affinity mask)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:
+        return os.cpu_count() or 1
 
-    print("== reduction (MPI_Reduce), ms: median (min .. max)")
+
+def write_costs(path, rows):
+    """The headline cost, mpi.pingpong, in the book's cost-file format (book-costs/1)."""
+    small = sorted((r for r in rows if r[0] == "pingpong-us" and r[1] == 2),
+                   key=lambda r: r[2])
+    costs = []
+    if small:
+        what, ranks, size, med, lo, hi, runs = small[0]
+        costs.append({
+            "key": "mpi.pingpong", "label": f"MPI ping-pong, {size}-byte message",
+            "includes": (f"one-way time of one {size}-byte message between ranks 0 and 1 "
+                         "on one machine (half a round trip of MPI_Send and MPI_Recv), "
+                         "mean over the round trips of one sample"),
+            "unit": "us", "median": med, "min": lo, "max": hi, "runs": runs})
+    with open(path, "w") as f:
+        json.dump({"format": "book-costs/1", "chapter": "11-parallelism",
+                   "program": "mpi", "costs": costs}, f, indent=1)
+        f.write("\n")
+
+
+def report(rows, cpus):
+    def series(what):
+        return sorted((r[:6] for r in rows if r[0] == what), key=lambda r: (r[1], r[2]))
+
+    print(f"== CPUs available to the ranks (this process's affinity mask): {cpus}")
+    print("== reduction (MPI_Reduce after a local sum; the blocks were made before), ms: "
+          "median (min .. max)")
     for what, ranks, size, med, lo, hi in series("reduce"):
         print(f"  {ranks} rank(s), {size} doubles: {med:9.2f} ({lo:.2f} .. {hi:.2f})")
     # [laws]
+    # Both laws count processors, not ranks: p ranks run on min(p, CPUs) processors at
+    # most, and only if nothing else wants the CPUs.
     strong = series("heat-strong")
     if strong:
         t1 = strong[0][3]
-        f = None
         print("== strong scaling (same rod, more ranks): speedup and Amdahl's law")
         for what, ranks, size, med, lo, hi in strong:
             s = t1 / med
-            line = (f"  {ranks} rank(s): {med:9.2f} ms ({lo:.2f} .. {hi:.2f}), "
-                    f"speedup {s:.2f}x, efficiency {100 * s / ranks:.0f}%")
-            if ranks > 1:
-                # The serial fraction Amdahl's law needs to explain this speedup.
-                f = (ranks / s - 1) / (ranks - 1)
-                if f <= 1:
-                    line += f", serial fraction that explains it {max(f, 0):.2f}"
+            procs = min(ranks, cpus)
+            line = (f"  {ranks} rank(s) on {procs} CPU(s): {med:9.2f} ms "
+                    f"({lo:.2f} .. {hi:.2f}), speedup {s:.2f}x, "
+                    f"efficiency {100 * s / procs:.0f}%")
+            if procs > 1:
+                # Karp-Flatt: the serial fraction f with 1/S = f + (1 - f) / procs.
+                f = (1 / s - 1 / procs) / (1 - 1 / procs)
+                if f < 0:
+                    line += ", faster than the CPUs allow: no serial fraction"
+                elif f <= 1:
+                    line += f", serial fraction that explains it {f:.2f}"
                 else:
                     line += ", slower than one rank: no serial fraction explains it"
+            elif ranks > 1:
+                line += ", one CPU: the ranks take turns, no law applies"
             print(line)
     weak = series("heat-weak")
     if weak:
@@ -128,11 +167,12 @@ def report(rows):
         print("== weak scaling (same cells per rank): scaled speedup and Gustafson's law")
         for what, ranks, size, med, lo, hi in weak:
             scaled = ranks * t1 / med  # work grew by `ranks`, time by med / t1
-            line = (f"  {ranks} rank(s), {size} cells: {med:9.2f} ms "
-                    f"({lo:.2f} .. {hi:.2f}), scaled speedup {scaled:.2f}x of {ranks}")
-            if ranks > 1:
-                # Gustafson: S = p - s (p - 1), so the serial share s = (p - S) / (p - 1).
-                s = (ranks - scaled) / (ranks - 1)
+            procs = min(ranks, cpus)
+            line = (f"  {ranks} rank(s) on {procs} CPU(s), {size} cells: {med:9.2f} ms "
+                    f"({lo:.2f} .. {hi:.2f}), scaled speedup {scaled:.2f}x of {procs}")
+            if procs > 1:
+                # Gustafson: S = procs - s (procs - 1), so s = (procs - S) / (procs - 1).
+                s = (procs - scaled) / (procs - 1)
                 line += f", serial share {s:.2f}" if 0 <= s <= 1 else ""
             print(line)
     # [/laws]
@@ -144,6 +184,11 @@ def report(rows):
                 continue
             print(f"  {size:8d} bytes: {med:10.2f} us ({lo:.2f} .. {hi:.2f}), "
                   f"{size / med / 1e3:8.3f} GB/s")
+        small = [r for r in ping if r[1] == 2]
+        if small:
+            what, ranks, size, med, lo, hi = small[0]
+            print(f"mpi.pingpong: one-way time of a {size}-byte message between 2 ranks: "
+                  f"{med:.2f} us ({lo:.2f} .. {hi:.2f})")
 
 
 if __name__ == "__main__":

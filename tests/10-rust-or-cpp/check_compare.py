@@ -1,9 +1,7 @@
 """Output check of compare: every contender of a workload computed the exact result."""
 import re
 
-
-def arg(args, name, default):
-    return int(args[args.index(name) + 1]) if name in args else default
+from checklib import int_option as arg
 
 
 def check(output, args):
@@ -13,10 +11,13 @@ def check(output, args):
     expected = {
         "mutex counter": threads * counter,
         "atomic counter": threads * counter,
+        "mutex on one CPU": threads * counter,
+        "atomic on one CPU": threads * counter,
         "bounded channel": channel * (channel + 1) // 2,
         "parallel sum": sum((i * 7) % 1000 for i in range(n)),
     }
-    rows = re.findall(r"^(mutex counter|atomic counter|bounded channel|parallel sum)\s+"
+    rows = re.findall(r"^(mutex counter|atomic counter|mutex on one CPU|atomic on one CPU|"
+                      r"bounded channel|parallel sum)\s+"
                       r"(.+?)\s{2,}.*\s(\d+)$", output, re.M)
     assert rows, "no result rows"
     seen = set()

@@ -15,12 +15,19 @@ def check(output, args):
     busy = output.split("== per-worker busy time")[1].split("== grain size")[0]
     names = ["pool (stealing)"] + ([] if exempt else ["OpenMP static", "OpenMP dynamic", "oneTBB"])
     for name in names:
-        m = re.search(rf"^  {re.escape(name)} +((?:[\d.]+ +)+)imbalance ([\d.]+)$", busy, re.M)
+        m = re.search(rf"^  {re.escape(name)} +((?:[\d.]+ +)+)imbalance ([\d.]+) "
+                      r"\(([\d.]+) \.\. ([\d.]+)\)$", busy, re.M)
         assert m, f"busy time of {name}"
         assert len(m.group(1).split()) == full, f"{name}: one busy time per worker ({full})"
-        assert float(m.group(2)) >= 1.0 or float(m.group(2)) == 0, "imbalance is max over mean, at least 1"
+        med, lo, hi = (float(m.group(i)) for i in (2, 3, 4))
+        assert lo <= med <= hi, f"{name}: imbalance median within its min and max"
+        for v in (med, lo, hi):
+            assert v >= 1.0 or v == 0, "imbalance is max over mean, at least 1"
     grains = re.findall(r"^  grain +(\d+): ", output, re.M)
     assert len(grains) >= 3 and grains[0] == "1", f"a grain sweep from 1: {grains}"
+    runs = int(re.search(r"^== per-worker busy time at \d+ threads \(ms, median of (\d+) runs",
+                         output, re.M).group(1))
+    assert runs >= 1, "the busy times are repeated"
     assert re.search(r"^every run's iteration total equals the serial one \(\d+\): yes$", output, re.M)
     assert "the image is the serial one, pixel for pixel: yes" in output
 
@@ -29,7 +36,7 @@ def expectations(output, args):
     """What a quiet machine shows (the pipeline reports when this run did not)."""
     busy = output.split("== per-worker busy time")[1].split("== grain size")[0]
     imb = {m.group(1).strip(): float(m.group(2))
-           for m in re.finditer(r"^  (.+?) +(?:[\d.]+ +)+imbalance ([\d.]+)$", busy, re.M)}
+           for m in re.finditer(r"^  (.+?) +(?:[\d.]+ +)+imbalance ([\d.]+) \(", busy, re.M)}
     out = []
     if "OpenMP static" in imb:
         worst = max(v for k, v in imb.items() if k != "OpenMP static")

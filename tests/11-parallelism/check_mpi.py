@@ -14,12 +14,21 @@ def check(output, args):
         assert re.search(rf"^heat: \d+ cells, \d+ steps over {p} ranks; the rod equals the serial run's, "
                          r"cell for cell: yes$", output, re.M), f"the halo exchange is exact with {p} ranks"
     assert "exited with status" not in output, "every mpirun succeeded"
-    for section in ("== reduction (MPI_Reduce)", "== strong scaling", "== weak scaling"):
+    for section in ("== reduction (MPI_Reduce", "== strong scaling", "== weak scaling"):
         assert section in output, f"the section {section}"
     strong = output.split("== strong scaling")[1].split("==")[0]
-    assert len(re.findall(r"^  \d+ rank\(s\): ", strong, re.M)) == len(ranks), "one strong-scaling row per run"
+    assert len(re.findall(r"^  \d+ rank\(s\) on \d+ CPU\(s\): ", strong, re.M)) == len(ranks), \
+        "one strong-scaling row per run"
+    cpus = int(re.search(r"^== CPUs available to the ranks .*: (\d+)$", output, re.M).group(1))
+    for ranks_, procs in re.findall(r"^  (\d+) rank\(s\) on (\d+) CPU\(s\)", output, re.M):
+        assert int(procs) == min(int(ranks_), cpus), "the laws count min(ranks, CPUs) processors"
     if max(ranks) >= 2:
         assert output.count("deadlock: rank 0's synchronous send completed before any receive was posted: no") \
             == sum(1 for p in ranks if p >= 2), "no synchronous send completes without a receive"
         assert "both messages arrived: yes" in output
         assert re.search(r"^== ping-pong between ranks 0 and 1", output, re.M)
+        m = re.search(r"^mpi\.pingpong: one-way time of a \d+-byte message between 2 ranks: "
+                      r"([\d.]+) us \(([\d.]+) \.\. ([\d.]+)\)$", output, re.M)
+        assert m, "the headline ping-pong cost is printed"
+        med, lo, hi = (float(m.group(i)) for i in (1, 2, 3))
+        assert 0 < lo <= med <= hi, "the ping-pong's median lies within its min and max"

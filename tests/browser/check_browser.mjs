@@ -733,8 +733,12 @@ async function main() {
     const searchTarget = processes || chapters[0];
     if (searchTarget) {
       const query = searchFor || (await (async () => {
-        await visit(`${origin}/chapters/${searchTarget}.html`);
-        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)[0];
+        // A chapter of several pages is searched for by the title of its overview page.
+        const searchPage = [`chapters/${searchTarget}.html`, `chapters/${searchTarget}/index.html`]
+          .find((p) => fs.existsSync(path.join(HTML_DIR, p)));
+        await visit(`${origin}/${searchPage}`);
+        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)
+          .find((w) => /[A-Za-z]{3,}/.test(w));  // the first word, not the chapter's number
       })());
       events = [];
       await visit(`${origin}/search.html?q=${encodeURIComponent(query)}`);

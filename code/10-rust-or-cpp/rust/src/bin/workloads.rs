@@ -7,14 +7,50 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::Instant;
 
+// [pin]
+// Where the counters' threads run: "any" leaves it to the kernel, "spread" pins thread t
+// to the t-th CPU of the process's mask (one CPU each, the line bounces between them),
+// "one" pins every thread to the first (they take turns). sched_setaffinity with pid 0
+// pins the calling thread (Linux); the mask is 16 words, 1,024 CPUs.
+extern "C" {
+    fn sched_getaffinity(pid: i32, size: usize, mask: *mut u64) -> i32;
+    fn sched_setaffinity(pid: i32, size: usize, mask: *const u64) -> i32;
+}
+
+fn pin(index: u64, placement: &str) {
+    if placement == "any" {
+        return;
+    }
+    let mut mask = [0u64; 16];
+    // SAFETY: the kernel writes at most the 128 bytes it is given.
+    if unsafe { sched_getaffinity(0, 128, mask.as_mut_ptr()) } != 0 {
+        return;
+    }
+    let cpus: Vec<usize> = (0..1024)
+        .filter(|c| mask[c / 64] >> (c % 64) & 1 == 1)
+        .collect();
+    let cpu = if placement == "one" {
+        cpus[0]
+    } else {
+        cpus[index as usize % cpus.len()]
+    };
+    let mut one = [0u64; 16];
+    one[cpu / 64] = 1 << (cpu % 64);
+    // SAFETY: the kernel reads the 128 bytes it is given.
+    unsafe { sched_setaffinity(0, 128, one.as_ptr()) };
+}
+// [/pin]
+
 // [mutex]
-fn mutex_counter(threads: u64, n: u64) -> u64 {
+fn mutex_counter(threads: u64, n: u64, placement: &str) -> u64 {
     let counter = Mutex::new(0u64);
+    let counter_ref = &counter;
     thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
+        for t in 0..threads {
+            s.spawn(move || {
+                pin(t, placement);
                 for _ in 0..n {
-                    *counter.lock().unwrap() += 1;
+                    *counter_ref.lock().unwrap() += 1;
                 }
             });
         }
@@ -23,13 +59,15 @@ fn mutex_counter(threads: u64, n: u64) -> u64 {
 }
 // [/mutex]
 
-fn atomic_counter(threads: u64, n: u64) -> u64 {
+fn atomic_counter(threads: u64, n: u64, placement: &str) -> u64 {
     let counter = AtomicU64::new(0);
+    let counter_ref = &counter;
     thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
+        for t in 0..threads {
+            s.spawn(move || {
+                pin(t, placement);
                 for _ in 0..n {
-                    counter.fetch_add(1, Ordering::Relaxed);
+                    counter_ref.fetch_add(1, Ordering::Relaxed);
                 }
             });
         }
@@ -104,12 +142,19 @@ fn main() {
         "increments per thread, items or elements",
     )
     .number("capacity", 64, 1, 1_000_000, "channel capacity")
+    .choice(
+        "placement",
+        "any",
+        &["any", "spread", "one"],
+        "counters' threads: kernel's choice, one CPU each, or all on one",
+    )
     .parse();
-    let (workload, t, n, cap) = (
+    let (workload, t, n, cap, placement) = (
         args.text("workload"),
         args.num("threads"),
         args.num("n"),
         args.num("capacity"),
+        args.text("placement"),
     );
     // The same data as the C++ side: element i is (i * 7) % 1000.
     let data: Vec<u64> = if workload.ends_with("_sum") {
@@ -118,8 +163,8 @@ fn main() {
         Vec::new()
     };
     let run = || match workload {
-        "mutex" => mutex_counter(t, n),
-        "atomic" => atomic_counter(t, n),
+        "mutex" => mutex_counter(t, n, placement),
+        "atomic" => atomic_counter(t, n, placement),
         "sync_channel" => std_sync_channel(cap, n),
         "crossbeam" => crossbeam_channel(cap, n),
         "scope_sum" => scope_sum(&data, t),
