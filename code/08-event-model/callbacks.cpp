@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
          {"book loop, batch", [&] { return book_batch(count); }}},
         1, reps);
     std::printf(
-        "== one callback queued and dispatched: ns per callback, %d callbacks a "
-        "sample, median (min-max) of %d interleaved samples\n",
+        "== one callback queued and dispatched, ns per callback\n"
+        "%d callbacks a sample; median (min-max) of %d interleaved samples\n",
         count, reps);
     const char* names[] = {"book loop: immediate queues the next (a turn each)",
                            "libuv: check callback, idle handle (a turn each)",

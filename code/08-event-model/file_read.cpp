@@ -236,21 +236,21 @@ int main(int argc, char** argv) {
     const auto s = book::measure::interleaved(contenders, 1, reps);
 
     std::printf(
-        "\n== reading %d MiB in %d KiB reads, %d in flight, page cache warm: ns per "
-        "read, median (min-max) of %d interleaved samples\n",
+        "\n== reading %d MiB in %d KiB reads, page cache warm, ns per read\n"
+        "%d reads in flight (pool, io_uring); median (min-max) of %d interleaved "
+        "samples\n",
         mib, block_kib, depth, reps);
     const double blocks = static_cast<double>(f.blocks);
-    std::printf("%-44s %9.0f ns (%6.0f-%6.0f)  %5.2f preads per read\n",
-                "blocking pread on the loop's thread", s[0].median, s[0].min, s[0].max,
-                1.0);
-    std::printf(
-        "%-44s %9.0f ns (%6.0f-%6.0f)  %5.2f loop turns per read\n",
-        ("pool of " + std::to_string(threads) + " threads, results posted back").c_str(),
-        s[1].median, s[1].min, s[1].max, static_cast<double>(pool_turns) / blocks);
+    std::printf("%-18s %8s %-17s %s\n", "way", "ns/read", "(min-max)", "per read");
+    std::printf("%-18s %8.0f (%6.0f-%6.0f)  %5.2f pread (the loop blocked)\n",
+                "blocking pread", s[0].median, s[0].min, s[0].max, 1.0);
+    std::printf("%-18s %8.0f (%6.0f-%6.0f)  %5.2f loop turns\n",
+                ("pool of " + std::to_string(threads) + " threads").c_str(), s[1].median,
+                s[1].min, s[1].max, static_cast<double>(pool_turns) / blocks);
     if (have_uring) {
-        std::printf("%-44s %9.0f ns (%6.0f-%6.0f)  %5.2f io_uring_enter per read\n",
-                    "io_uring, completions reaped in batches", s[2].median, s[2].min,
-                    s[2].max, static_cast<double>(uring_calls) / blocks);
+        std::printf("%-18s %8.0f (%6.0f-%6.0f)  %5.2f io_uring_enter\n", "io_uring",
+                    s[2].median, s[2].min, s[2].max,
+                    static_cast<double>(uring_calls) / blocks);
         std::printf("io_uring / blocking: %.2fx; pool / blocking: %.2fx\n",
                     s[2].median / s[0].median, s[1].median / s[0].median);
         io_uring_queue_exit(&ring);

@@ -3,12 +3,11 @@ same bytes, and io_uring either ran or was skipped with the reason the kernel ga
 asserted; expectations() says what a quiet machine shows."""
 import re
 
-ROW = re.compile(r"^(blocking pread|pool of \d+ threads|io_uring, completions)"
-                 r".*?\s(\d+) ns \(\s*(\d+)-\s*(\d+)\)\s+([\d.]+) ")
+ROW = re.compile(r"^(blocking pread|pool of \d+ threads|io_uring)\s+(\d+) \(\s*(\d+)-\s*(\d+)\)\s+([\d.]+) ")
 
 
 def rows(output):
-    return {m.group(1).split()[0].rstrip(","): [float(m.group(i)) for i in (2, 3, 4, 5)]
+    return {m.group(1).split()[0]: [float(m.group(i)) for i in (2, 3, 4, 5)]
             for m in map(ROW.match, output.splitlines()) if m}
 
 
