@@ -714,7 +714,8 @@ async function main() {
     const searchTarget = processes || chapters[0];
     if (searchTarget) {
       const query = searchFor || (await (async () => {
-        await visit(`${origin}/chapters/${searchTarget}.html`);
+        const folder = fs.existsSync(path.join(HTML_DIR, "chapters", searchTarget, "index.html"));
+        await visit(`${origin}/chapters/${searchTarget}${folder ? "/index" : ""}.html`);
         return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)[0];
       })());
       events = [];
