@@ -931,7 +931,18 @@ async function main() {
 
     // 11. Screenshots: front page, a chapter's top, a variation box, a figure; desktop and phone; light and dark.
     if (chapterUrl) {
-      const figurePage = chapters.map((c) => manifest.chapters[c].figures.length ? chapterPage(c) : null).find(Boolean);
+      // The page that shows a chapter's first figure (in a folder chapter, a section page).
+      const pagesOf = (c) => {
+        const dir = path.join(HTML_DIR, "chapters", c);
+        const sections = fs.existsSync(dir) && fs.statSync(dir).isDirectory()
+          ? fs.readdirSync(dir).filter((f) => f.endsWith(".html") && f !== "index.html").sort()
+            .map((f) => `chapters/${c}/${f}`)
+          : [];
+        return [chapterPage(c), ...sections].filter(Boolean);
+      };
+      const figurePage = chapters.map((c) => manifest.chapters[c].figures.length
+        ? pagesOf(c).find((p) => /<figure class="[^"]*\bbook-figure\b/.test(fs.readFileSync(path.join(HTML_DIR, p), "utf8")))
+        : null).find(Boolean);
       for (const theme of ["light", "dark"]) {
         await visit(front);
         await page.evaluate((t) => localStorage.setItem("theme", t), theme);
