@@ -2,6 +2,7 @@
 // when stdin closes.
 #include <uv.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -90,6 +91,9 @@ int main(int argc, char** argv) {
     const auto opt = book::loop::parse_server_options(argc, argv, "echo_uv",
                                                       "TCP echo server on libuv.");
 
+    // libuv writes with write(2), which raises SIGPIPE on a connection the client has
+    // reset, and the default action ends the process: ignore it, as Node does at start.
+    std::signal(SIGPIPE, SIG_IGN);
     uv_loop_t* loop = uv_default_loop();
     uv_tcp_init(loop, &server);
     sockaddr_in addr{};

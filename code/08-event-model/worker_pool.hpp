@@ -79,7 +79,11 @@ public:
                 error = std::current_exception();
             }
             // Only the loop's thread touches the promise: hand it over with the result.
-            loop_.post([p = std::move(p), value = std::move(value), error, &l = loop_] {
+            // Everything moves into the posted task: the worker keeps no reference, so
+            // the exception (and its message) is freed on the loop's thread, after the
+            // handover through post()'s mutex, never by a late release on this thread.
+            loop_.post([p = std::move(p), value = std::move(value),
+                        error = std::move(error), &l = loop_] {
                 if (error)
                     p.reject(error);
                 else if constexpr (std::is_void_v<R>)

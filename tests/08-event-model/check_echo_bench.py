@@ -17,15 +17,11 @@ def parse(output):
     return out
 
 
-def _arg(args, name, default):
-    for i, a in enumerate(args[:-1]):
-        if a == name:
-            return args[i + 1]
-    return default
-
-
 def check(output, args):
-    counts = [int(c) for c in _arg(args, "--conns", "1,100,1000").split(",")]
+    # --conns is a list ("1,100,1000"), which checklib's int_option does not read: taken as it is given.
+    conns = next((b for a, b in zip(args, args[1:]) if a == "--conns"),
+                 next((a.split("=", 1)[1] for a in args if a.startswith("--conns=")), "1,100,1000"))
+    counts = [int(c) for c in conns.split(",") if c]
     table = parse(output)
     assert "open-file limit: soft" in output
     servers = {s for s, _ in table}
