@@ -279,7 +279,8 @@ def main():
     shown = [os.path.basename(cmd[0])] + cmd[1:]
     # As a reader would type it: ./program for what the build made, a tool's bare name otherwise.
     build_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.workdir))))
-    built = os.path.abspath(cmd[0]).startswith(build_root + os.sep)
+    # A bare name (gdb, node) is a tool found on the PATH, not a file of the build.
+    built = os.sep in cmd[0] and os.path.abspath(cmd[0]).startswith(build_root + os.sep)
     display = shlex.join([("./" if built else "") + shown[0]] + shown[1:])
     record = {"chapter": args.chapter, "name": args.name, "command": shown, "display": display,
               "expect_exit": args.expect_exit, "measurement": measurement,
