@@ -144,7 +144,24 @@ function splitlines(text) {
 
 const isBlank = (line) => line.trim() === "";
 
-function sliceOutput(text, start, until) {
+// As bookext.omit_lines: each run of consecutive lines matching `omit` becomes one marker line.
+function omitLines(lines, omit) {
+  const pattern = new RegExp(omit);
+  const out = [];
+  let run = [];
+  for (const line of [...lines, null]) {
+    if (line !== null && pattern.test(line)) { run.push(line); continue; }
+    if (run.length) {
+      const indent = run[0].slice(0, run[0].length - run[0].trimStart().length);
+      out.push(`${indent}[... ${run.length} line${run.length > 1 ? "s" : ""} omitted]`);
+      run = [];
+    }
+    if (line !== null) out.push(line);
+  }
+  return out;
+}
+
+function sliceOutput(text, start, until, omit) {
   let lines = splitlines(text);
   if (start) {
     const idx = lines.findIndex((l) => l.startsWith(start));
@@ -155,6 +172,7 @@ function sliceOutput(text, start, until) {
     const idx = lines.findIndex((l, i) => i > 0 && l.startsWith(until));
     if (idx >= 0) lines = lines.slice(0, idx);
   }
+  if (omit) lines = omitLines(lines, omit);
   while (lines.length && isBlank(lines[lines.length - 1])) lines.pop();
   return lines.join("\n");
 }
@@ -260,6 +278,7 @@ function readPage() {
     const next = d.nextElementSibling;
     return {
       capture: d.dataset.capture, run: d.dataset.run, from: d.dataset.from, until: d.dataset.until,
+      omit: d.dataset.omit,
       text: pre ? pre.textContent : null, shown: pre ? visible(pre) : false,
       stamp: next && next.matches("details.capture-stamp") ? next.textContent : null,
       copyButtons: d.querySelectorAll("button.copybtn, .highlight").length,
@@ -316,7 +335,7 @@ function checkBlocks(pageRel, info) {
     const record = captureRecord(cap.json);
     const run = record.runs[Number(b.run) - 1];
     if (!expect(run, `${where}: ${cap.json} has no run ${b.run}`)) continue;
-    const want = sliceOutput(run.output, b.from, b.until);
+    const want = sliceOutput(run.output, b.from, b.until, b.omit);
     if (!expect(b.text === want, `${where} differs from ${cap.json}: ` +
       `shows ${JSON.stringify((b.text || "").slice(0, 80))}... (${(b.text || "").length} chars), ` +
       `the capture has ${JSON.stringify((want || "").slice(0, 80))}... (${(want || "").length} chars)`)) {
@@ -714,8 +733,12 @@ async function main() {
     const searchTarget = processes || chapters[0];
     if (searchTarget) {
       const query = searchFor || (await (async () => {
-        await visit(`${origin}/chapters/${searchTarget}.html`);
-        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)[0];
+        // The chapter's one page, or the overview page of its folder (a partial build's first chapter).
+        const first = [`chapters/${searchTarget}.html`, `chapters/${searchTarget}/index.html`]
+          .find((p) => fs.existsSync(path.join(HTML_DIR, p)));
+        await visit(`${origin}/${first}`);
+        return (await page.locator("h1").first().textContent()).replace(/[\u00b6#]/g, "").trim().split(/\s+/)
+          .find((w) => /[a-z]/i.test(w));  // the title's first word, not its number ("5.")
       })());
       events = [];
       await visit(`${origin}/search.html?q=${encodeURIComponent(query)}`);
@@ -725,8 +748,11 @@ async function main() {
           return s && /Search finished|did not match/.test(s.textContent);
         }, null, { timeout: ACTION_TIMEOUT_MS });
         const hits = await page.locator("#search-results ul.search li a").evaluateAll((as) => as.map((a) => a.href));
-        expect(hits.some((h) => new URL(h).pathname === `/chapters/${searchTarget}.html`),
-          `searching "${query}" does not list chapters/${searchTarget}.html (found: ${hits.join(", ") || "nothing"})`);
+        // A chapter of several pages is found when any of its pages is.
+        expect(hits.some((h) => [`/chapters/${searchTarget}.html`, `/chapters/${searchTarget}/`]
+          .some((p) => new URL(h).pathname.startsWith(p))),
+          `searching "${query}" does not list chapters/${searchTarget}.html or a page of ` +
+          `chapters/${searchTarget}/ (found: ${hits.join(", ") || "nothing"})`);
       } catch (e) {
         expect(false, `searching "${query}" never finished: ${e.message.split("\n")[0]}`);
       }
@@ -736,6 +762,17 @@ async function main() {
     // 4. Screenshots (light), the theme toggle, the figures in the dark, screenshots (dark).
     const chapterPage = (c) => [`chapters/${c}.html`, `chapters/${c}/index.html`]
       .find((p) => fs.existsSync(path.join(HTML_DIR, p)));
+    // Every page of a chapter: its one page, or the overview and the section pages of its folder.
+    const pagesOf = (c) => {
+      const one = chapterPage(c);
+      if (!one || !one.endsWith("/index.html")) return one ? [one] : [];
+      const folder = path.join(HTML_DIR, "chapters", c);
+      return [one, ...fs.readdirSync(folder).filter((f) => f.endsWith(".html") && f !== "index.html").sort()
+        .map((f) => `chapters/${c}/${f}`)];
+    };
+    // The first page of chapter c whose HTML holds `needle` (a class name), or null.
+    const pageWith = (c, needle) => pagesOf(c)
+      .find((p) => fs.readFileSync(path.join(HTML_DIR, p), "utf8").includes(needle)) || null;
     const firstChapter = chapters.find((c) => chapterPage(c));
     const front = `${origin}/book/index.html`;
     const chapterUrl = firstChapter ? `${origin}/${chapterPage(firstChapter)}` : null;
@@ -794,13 +831,16 @@ async function main() {
 
     // 5. Copy buttons: a code listing's code, and a console block's commands without prompts.
     if (chapterUrl) {
-      await visit(chapterUrl);
       const targets = [
-        { what: "a code listing", pre: page.locator(".book-listing div.highlight pre").first(), console: false },
-        { what: "a console block", pre: page.locator("div.highlight-console div.highlight pre").first(), console: true },
+        { what: "a code listing", pre: page.locator(".book-listing div.highlight pre").first(), console: false,
+          where: pageWith(firstChapter, 'class="book-listing') },
+        { what: "a console block", pre: page.locator("div.highlight-console div.highlight pre").first(), console: true,
+          where: pageWith(firstChapter, 'class="highlight-console') },
       ];
       for (const t of targets) {
-        if (!expect(await t.pre.count(), `${chapterPage(firstChapter)} has no ${t.what}`)) continue;
+        if (!expect(t.where, `no page of chapter ${firstChapter} has ${t.what}`)) continue;
+        await visit(`${origin}/${t.where}`);
+        if (!expect(await t.pre.count(), `${t.where} has no ${t.what}`)) continue;
         const code = (await t.pre.textContent()).replace(/\n$/, "");
         const want = t.console
           ? code.split("\n").filter((l) => l.startsWith("$ ")).map((l) => l.slice(2)).join("\n")
@@ -916,7 +956,8 @@ async function main() {
 
     // 11. Screenshots: front page, a chapter's top, a variation box, a figure; desktop and phone; light and dark.
     if (chapterUrl) {
-      const figurePage = chapters.map((c) => manifest.chapters[c].figures.length ? chapterPage(c) : null).find(Boolean);
+      const figurePage = chapters.map((c) => manifest.chapters[c].figures.length ? pageWith(c, 'class="book-figure') : null)
+        .find(Boolean);
       for (const theme of ["light", "dark"]) {
         await visit(front);
         await page.evaluate((t) => localStorage.setItem("theme", t), theme);
