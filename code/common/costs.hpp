@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -85,6 +86,18 @@ public:
         a->goal = std::move(goal);
     }
 
+    /// @p ratio as the file writes it: six significant digits (1.00106, not 1.001059...).
+    static double as_written(double ratio) {
+        return std::isfinite(ratio) ? std::strtod(number(ratio).c_str(), nullptr) : ratio;
+    }
+
+    /// The one rule that decides a goal: met when the ratio *as written* is at most
+    /// @p goal_max_ratio. The file's `goal_met` uses it, and a program that prints its
+    /// verdict calls it too, so the page and the file cannot disagree at the last digit.
+    static bool goal_met(double ratio, double goal_max_ratio) {
+        return std::isfinite(ratio) && as_written(ratio) <= goal_max_ratio;
+    }
+
     /// Writes the file; throws std::runtime_error when it cannot.
     void write(const std::string& path) const {
         std::ofstream out(path);
@@ -107,7 +120,7 @@ public:
             if (!std::isnan(c.goal_max_ratio))
                 out << ", \"goal_max_ratio\": " << number(c.goal_max_ratio)
                     << ", \"goal\": " << quoted(c.goal) << ", \"goal_met\": "
-                    << (c.ratio <= c.goal_max_ratio ? "true" : "false");
+                    << (goal_met(c.ratio, c.goal_max_ratio) ? "true" : "false");
             out << "}";
         }
         out << "\n]}\n";

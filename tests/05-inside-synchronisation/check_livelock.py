@@ -1,14 +1,12 @@
 """Output check of livelock: the lockstep run is detected as a livelock, the randomised run finishes every task."""
 import re
 
-
-def _arg(args, name, default):
-    return int(args[args.index(name) + 1]) if name in args else default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    budget = _arg(args, "--rounds", 10000)
-    tasks = _arg(args, "--tasks", 3)
+    budget = int_option(args, "--rounds", 10000)
+    tasks = int_option(args, "--tasks", 3)
     fixed, _, randomised = output.partition("== randomised")
     m = re.search(r"rounds played: (\d+); tasks done: (\d+) and (\d+); first locks taken: (\d+); polite releases: (\d+)", fixed)
     assert m, "fixed-backoff result line missing"

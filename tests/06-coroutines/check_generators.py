@@ -1,20 +1,11 @@
 """Output check of chapter 6's generators program: the exact order of control transfer, the values, and frame ownership."""
 import re
 
-from checklib import section_lines  # book/tools/checklib.py
+from checklib import int_option, section_lines  # book/tools/checklib.py
 
 
 def _section(output, title):
     return section_lines(output, title)
-
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-        if a.startswith("--" + name + "="):
-            return int(a.split("=", 1)[1])
-    return default
 
 
 def _fib(n):
@@ -27,9 +18,9 @@ def _fib(n):
 
 
 def check(output, args):
-    steps = _arg(args, "steps", 3)
-    fib = _arg(args, "fib", 12)
-    even = _arg(args, "even", 6)
+    steps = int_option(args, "--steps", 3)
+    fib = int_option(args, "--fib", 12)
+    even = int_option(args, "--even", 6)
 
     # The hand-overs are deterministic: the exact sequence of lines is the claim of the section.
     expected = [f"caller: calling numbers({steps})", "caller: got the generator; the body has not run yet"]

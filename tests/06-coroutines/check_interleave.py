@@ -1,19 +1,12 @@
 """Output check of chapter 6's interleave program: each task's own steps in order, all on one thread (never one interleaving)."""
 import re
 
-
-def _arg(args, name, default):
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return int(args[i + 1])
-        if a.startswith("--" + name + "="):
-            return int(a.split("=", 1)[1])
-    return default
+from checklib import int_option  # book/tools/checklib.py
 
 
 def check(output, args):
-    requests = _arg(args, "requests", 3)
-    slices = _arg(args, "slices", 8)
+    requests = int_option(args, "--requests", 3)
+    slices = int_option(args, "--slices", 8)
     events = {}
     times = []
     for line in output.splitlines():

@@ -1,5 +1,6 @@
 // Tests of code/common/measure.hpp's interleaving: every contender sampled once per
-// round, in a fresh order each round, the same orders in every run of a program.
+// round, in a fresh order each round, the same orders in every run of a program; and of
+// costs.hpp's one rule for a goal.
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "costs.hpp"
 #include "measure.hpp"
 
 namespace {
@@ -50,4 +52,13 @@ TEST_CASE(
 TEST_CASE("the same seed gives the same orders in every run; another seed, others") {
     CHECK(recorded_order(5, 1, 15) == recorded_order(5, 1, 15));
     CHECK(recorded_order(5, 1, 15, 1) != recorded_order(5, 1, 15, 2));
+}
+
+TEST_CASE("a goal is judged on the ratio as the cost file writes it, to six digits") {
+    using book::measure::CostFile;
+    CHECK(CostFile::as_written(1.0010612345) == doctest::Approx(1.00106).epsilon(1e-12));
+    CHECK_FALSE(CostFile::goal_met(1.00106, 1.0));  // 1.00x on a two-decimal page: missed
+    CHECK(CostFile::goal_met(1.0000001, 1.0));      // written as 1: met
+    CHECK(CostFile::goal_met(0.97, 1.0));
+    CHECK_FALSE(CostFile::goal_met(book::measure::no_value, 1.0));
 }
