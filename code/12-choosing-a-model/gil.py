@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Python's answer: CPU-bound work in threads, in processes, and I/O-bound work in threads, side by side.
+"""Python's answer: CPU-bound work in threads and in processes, I/O-bound work in threads.
 
-Run with Debian's /usr/bin/python3. Each repetition runs every alternative once, in a fresh order,
-after one warm-up; the program prints the median, min and max of each and the ratios of the medians.
+Run with Debian's /usr/bin/python3. Each repetition runs every alternative once, in a
+fresh order, after one warm-up; the program prints the median, min and max of each and
+the ratios of the medians.
 """
 import argparse
-import json
 import os
 import random
 import statistics
@@ -41,7 +41,7 @@ def timed(run):
 
 # [alternatives]
 def alternatives(workers, n, io_tasks, io_seconds, thread_pool, process_pool, io_pool):
-    """name -> (group, function returning a checksum); the pools are made once, before timing."""
+    """name -> (group, function returning a checksum); the pools exist before timing."""
     tasks = [n] * workers
     return {
         "cpu.serial": ("cpu", lambda: sum(map(spin, tasks))),
@@ -64,35 +64,41 @@ LABELS = {
 
 def main():
     parser = argparse.ArgumentParser(prog="gil.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=0, help="threads/processes for CPU work (0: CPUs available)")
-    parser.add_argument("--n", type=int, default=1_000_000, help="loop iterations per CPU task")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="threads/processes for CPU work (0: CPUs available)")
+    parser.add_argument("--n", type=int, default=1_000_000,
+                        help="loop iterations per CPU task")
     parser.add_argument("--io-tasks", type=int, default=8, help="I/O-bound tasks")
-    parser.add_argument("--io-ms", type=float, default=20.0, help="milliseconds each I/O task blocks")
-    parser.add_argument("--reps", type=int, default=5, help="repetitions after one warm-up")
-    parser.add_argument("--csv", default="", help="write the samples to this CSV file")
-    parser.add_argument("--costs", default="", help="write a book-costs/1 file")
+    parser.add_argument("--io-ms", type=float, default=20.0,
+                        help="milliseconds each I/O task blocks")
+    parser.add_argument("--reps", type=int, default=5,
+                        help="repetitions after one warm-up")
+    parser.add_argument("--csv", default="",
+                        help="write the samples to this CSV file")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0))
     workers = args.workers or max(2, min(cpus, 4))
-    if not 1 <= workers <= 64 or not 1 <= args.n <= 10**9 or not 1 <= args.io_tasks <= 256 \
-            or not 0 < args.io_ms <= 1000 or not 1 <= args.reps <= 100:
+    if not (1 <= workers <= 64 and 1 <= args.n <= 10**9 and 1 <= args.io_tasks <= 256
+            and 0 < args.io_ms <= 1000 and 1 <= args.reps <= 100):
         parser.print_usage(sys.stderr)
         print("gil.py: error: an argument is out of range", file=sys.stderr)
         sys.exit(2)
 
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    print(f"== Python {sys.version.split()[0]} ({sys.executable}); GIL enabled: {'yes' if gil else 'no'}; "
-          f"free-threaded build: {'yes' if free_threaded_build else 'no'}")
-    print(f"CPUs available: {cpus}; workers for CPU work: {workers}; I/O tasks: {args.io_tasks} "
-          f"blocking {args.io_ms:g} ms each")
+    yes_no = {True: "yes", False: "no"}
+    print(f"== Python {sys.version.split()[0]} ({sys.executable}); "
+          f"GIL enabled: {yes_no[gil]}; "
+          f"free-threaded build: {yes_no[free_threaded_build]}")
+    print(f"CPUs available: {cpus}; workers for CPU work: {workers}; "
+          f"I/O tasks: {args.io_tasks} blocking {args.io_ms:g} ms each")
 
     samples = {}
     with ThreadPoolExecutor(workers) as tp, ProcessPoolExecutor(workers) as pp, \
             ThreadPoolExecutor(args.io_tasks) as iop:
         alts = alternatives(workers, args.n, args.io_tasks, args.io_ms / 1e3, tp, pp, iop)
         expected = {}
-        for name, (_, run) in alts.items():  # warm-up: starts the pools' threads and processes
+        for name, (_, run) in alts.items():  # warm-up: starts the pools' workers
             expected[name] = run()
         # [measure]
         samples = {name: [] for name in alts}
@@ -102,22 +108,26 @@ def main():
             rng.shuffle(order)  # interleaved, in a fresh order each round
             for name in order:
                 ms, result = timed(alts[name][1])
-                assert result == expected[name], f"{name} computed {result}, not {expected[name]}"
+                assert result == expected[name], f"{name}: {result}, not {expected[name]}"
                 samples[name].append(ms)
         # [/measure]
 
     stats = {k: (statistics.median(v), min(v), max(v)) for k, v in samples.items()}
-    for group, title in (("cpu", f"CPU-bound: {workers} tasks of {args.n:,} iterations"),
-                         ("io", f"I/O-bound: {args.io_tasks} tasks blocking {args.io_ms:g} ms")):
+    titles = (("cpu", f"CPU-bound: {workers} tasks of {args.n:,} iterations"),
+              ("io", f"I/O-bound: {args.io_tasks} tasks blocking {args.io_ms:g} ms"))
+    for group, title in titles:
         print(f"== {title}; median (min .. max) of {args.reps} interleaved runs")
         for name in alts:
             if alts[name][0] == group:
                 med, lo, hi = stats[name]
                 print(f"  {LABELS[name]:44} {med:8.1f} ms ({lo:7.1f} .. {hi:7.1f})")
     cpu_serial, io_serial = stats["cpu.serial"][0], stats["io.serial"][0]
-    print(f"speedup over one thread, CPU-bound: threads {cpu_serial / stats['cpu.threads'][0]:.2f}x, "
-          f"processes {cpu_serial / stats['cpu.processes'][0]:.2f}x (workers: {workers}, CPUs: {cpus})")
-    print(f"speedup over one thread, I/O-bound: threads {io_serial / stats['io.threads'][0]:.2f}x "
+    threads = cpu_serial / stats["cpu.threads"][0]
+    processes = cpu_serial / stats["cpu.processes"][0]
+    print(f"speedup over one thread, CPU-bound: threads {threads:.2f}x, "
+          f"processes {processes:.2f}x (workers: {workers}, CPUs: {cpus})")
+    io_threads = io_serial / stats["io.threads"][0]
+    print(f"speedup over one thread, I/O-bound: threads {io_threads:.2f}x "
           f"(tasks: {args.io_tasks})")
     print("every run computed the same checksums: yes")
 
@@ -127,23 +137,6 @@ def main():
             for name, values in samples.items():
                 for i, v in enumerate(values):
                     f.write(f"{name},{alts[name][0]},{i},{v:.4f}\n")
-    if args.costs:
-        costs = []
-        for name in alts:
-            med, lo, hi = stats[name]
-            group = alts[name][0]
-            entry = {"key": f"python.{name}", "label": f"Python, {LABELS[name]}",
-                     "includes": (f"{workers} CPU tasks of {args.n} iterations" if group == "cpu" else
-                                  f"{args.io_tasks} tasks blocking {args.io_ms:g} ms") + ", pools already started",
-                     "unit": "ms", "median": med, "min": lo, "max": hi, "runs": args.reps}
-            base = f"{group}.serial"
-            if name != base:
-                entry["compared_with"] = f"python.{base}"
-                entry["ratio"] = med / stats[base][0]
-            costs.append(entry)
-        with open(args.costs, "w") as f:
-            json.dump({"format": "book-costs/1", "chapter": "12-choosing-a-model", "program": "gil",
-                       "costs": costs}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,24 @@
 #!/usr/bin/env python3
-"""Every cost the book measured, on one ladder, and the book's runtimes against production ones.
+"""Every cost the book measured on one ladder; the book's runtimes against production's.
 
-Reads build/costs/index.json (the build's gathered cost files) and rungs.json (which keys are rungs,
-which pairs the appendix compares, the models table's numeric cells and the post's claims); prints
-them and writes CSV files for the figure and the page's tables. Measures nothing and types no number.
+Reads build/costs/index.json (the build's gathered cost files) and rungs.json (which keys
+are rungs, which pairs the appendix compares, the models table's numeric cells and the
+post's claims); prints them and writes CSV files for the figure and the page's tables.
+Measures nothing and types no number.
 """
 import argparse
 import csv
 import json
 import sys
 
-# [units]
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def shown(value, unit):
-    """A value with three significant digits and its unit: 2.71 ns, 194 us, 19,669 msg/s."""
+    """A value with three significant digits and its unit: 2.71 ns, 194 us, 19,669 s."""
     if value >= 1000:
         return f"{value:,.0f} {unit}"
     return f"{value:.3g} {unit}"
-# [/units]
 
 
 def usage_error(parser, message):
@@ -30,7 +29,7 @@ def usage_error(parser, message):
 
 # [lookup]
 class Costs:
-    """The build's costs by key; where several programs wrote one key, a rung may name the program."""
+    """The build's costs by key; where several programs wrote a key, name the program."""
 
     def __init__(self, index):
         self.by_key = {}
@@ -44,17 +43,18 @@ class Costs:
         return found[0] if found else None
 
     def partner(self, cost, key):
-        """The cost `key` from the same program's file as `cost` (a ratio is median over median
-        within one run, so both sides must come from the same run)."""
+        """The cost `key` from the same program's file as `cost`: a ratio is median over
+        median within one run, so both sides must come from the same run."""
         for other in self.by_key.get(key, []):
-            if other["program"] == cost["program"] and other["chapter"] == cost["chapter"]:
+            same_chapter = other["chapter"] == cost["chapter"]
+            if same_chapter and other["program"] == cost["program"]:
                 return other
         return None
 
 
 def absent_reason(entry, chapters):
-    """Why a cost is missing: its chapter is not in this build (a partial build), or the key is
-    being added to its chapter in this round (pending); None means it should have been found."""
+    """Why a cost is missing: its chapter is not in this build (a partial build), or the
+    key is being added to its chapter in this round (pending). None: it should exist."""
     if entry["chapter"] not in chapters:
         return "absent: chapter not in this build"
     if entry.get("pending"):
@@ -72,7 +72,7 @@ def write_csv(path, header, rows):
 
 # [ladder]
 def ladder(costs, data, chapters):
-    """The rungs found, sorted by median in nanoseconds, and the rungs absent with the reason."""
+    """The rungs found, sorted by median in nanoseconds; the rungs absent, with why."""
     found, absent, missing = [], [], []
     for rung in data["rungs"]:
         cost = costs.get(rung["key"], rung.get("program"))
@@ -80,41 +80,49 @@ def ladder(costs, data, chapters):
             reason = absent_reason(rung, chapters)
             (absent if reason else missing).append((rung, reason or "MISSING"))
             continue
-        scale = TO_NS[cost["unit"]]
-        found.append((cost["median"] * scale, cost["min"] * scale, cost["max"] * scale, rung, cost))
+        ns = TO_NS[cost["unit"]]
+        scaled = (cost["median"] * ns, cost["min"] * ns, cost["max"] * ns)
+        found.append((*scaled, rung, cost))
     found.sort(key=lambda r: r[0])
     return found, absent, missing
 # [/ladder]
 
 
+def rung_name(rung):
+    return f"{rung['what']} ({rung['key']})"
+
+
 def print_ladder(found, absent, missing, out_dir):
-    print(f"== ladder: {len(found)} rungs found, {len(absent)} absent, {len(missing)} missing")
-    print(f"  {'rung':52} {'chapter':8} {'median':>10} {'min .. max':>23}  machine")
+    print(f"== ladder: {len(found)} rungs found, {len(absent)} absent, "
+          f"{len(missing)} missing")
+    print(f"  {'rung':52} {'ch':3} {'median':>10} {'min .. max':>23}  machine")
     plot_rows, table_rows = [], []
     for median, lo, hi, rung, cost in found:
         unit = cost["unit"]
         quiet = "quiet" if cost.get("quiet") else "busy"
         spread = f"{shown(cost['min'], unit)} .. {shown(cost['max'], unit)}"
-        print(f"  {rung['what'] + ' (' + rung['key'] + ')':52.52} {rung['chapter'][:2]:8} "
+        print(f"  {rung_name(rung):52.52} {rung['chapter'][:2]:3} "
               f"{shown(cost['median'], unit):>10} {spread:>23}  {quiet}")
-        plot_rows.append([rung["key"], rung["what"], rung["chapter"], f"{median:.6g}", f"{lo:.6g}",
-                          f"{hi:.6g}", quiet])
-        table_rows.append([rung["what"], rung["chapter"], shown(cost["median"], unit), spread,
-                           cost["includes"], quiet, rung["key"]])
+        plot_rows.append([rung["key"], rung["what"], rung["chapter"], f"{median:.6g}",
+                          f"{lo:.6g}", f"{hi:.6g}", quiet])
+        table_rows.append([rung["what"], rung["chapter"], shown(cost["median"], unit),
+                           spread, cost["includes"], quiet, rung["key"]])
     for rung, reason in absent + missing:
-        print(f"  {rung['what'] + ' (' + rung['key'] + ')':52.52} {rung['chapter'][:2]:8} {reason}")
-        table_rows.append([rung["what"], rung["chapter"], reason, "", "", "", rung["key"]])
-    write_csv(f"{out_dir}/ladder.csv", ["key", "what", "chapter", "median_ns", "min_ns", "max_ns", "quiet"],
+        print(f"  {rung_name(rung):52.52} {rung['chapter'][:2]:3} {reason}")
+        table_rows.append([rung["what"], rung["chapter"], reason, "", "", "",
+                           rung["key"]])
+    write_csv(f"{out_dir}/ladder.csv",
+              ["key", "what", "chapter", "median_ns", "min_ns", "max_ns", "quiet"],
               plot_rows)
     write_csv(f"{out_dir}/ladder-table.csv",
-              ["rung", "chapter", "median", "min .. max", "one sample includes", "machine", "key"],
-              table_rows)
+              ["rung", "chapter", "median", "min .. max", "one sample includes",
+               "machine", "key"], table_rows)
     print("missing rungs: " + (", ".join(r["key"] for r, _ in missing) or "none"))
 
 
 def figure_of(costs, key, program=None, against=None):
-    """One cost as text, with its ratio to what its chapter compared it with (or to `against`,
-    another cost of the same run: the ratio of the two medians)."""
+    """One cost as text, with its ratio to what its chapter compared it with (or to
+    `against`, another cost of the same run: the ratio of the two medians)."""
     cost = costs.get(key, program)
     if cost is None:
         return None
@@ -130,7 +138,7 @@ def figure_of(costs, key, program=None, against=None):
     return text
 
 
-def print_models(costs, data, chapters, out_dir):
+def print_models(costs, data, out_dir):
     print("== models: numeric cells (start one, switch or hand-off, memory per unit)")
     rows = []
     for m in data["models"]:
@@ -146,8 +154,9 @@ def print_models(costs, data, chapters, out_dir):
                 cells.append(f"{shown(cost['median'], cost['unit'])} ({cost['label']})")
         print(f"  {m['model']:21} {m['chapter'][:2]}  " + " | ".join(cells))
         rows.append([m["model"], m["chapter"], *cells])
-    write_csv(f"{out_dir}/models.csv", ["model", "chapter", "start one", "switch or hand-off",
-                                        "memory per unit"], rows)
+    write_csv(f"{out_dir}/models.csv",
+              ["model", "chapter", "start one", "switch or hand-off", "memory per unit"],
+              rows)
 
 
 def print_claims(costs, data, out_dir):
@@ -158,24 +167,34 @@ def print_claims(costs, data, out_dir):
         figure = figure or "absent in this build"
         print(f"  {n:2}. [{c['chapter'][:2]}] {figure}")
         rows.append([n, c["claim"], c["chapter"], c["verdict"], figure])
-    write_csv(f"{out_dir}/claims.csv", ["#", "the post says", "chapter", "verdict", "measured"], rows)
+    write_csv(f"{out_dir}/claims.csv",
+              ["#", "the post says", "chapter", "verdict", "measured"], rows)
+
+
+def declared_goals(costs, pairs):
+    """Pairs on which a chapter declared a goal that the list does not name."""
+    named = {(p["book"], p["against"]) for p in pairs}
+    extra = []
+    for key, entries in sorted(costs.by_key.items()):
+        for c in entries:
+            pair = (key, c.get("compared_with"))
+            if "goal_max_ratio" in c and pair not in named:
+                extra.append({"book": key, "against": c["compared_with"],
+                              "chapter": c["chapter"], "program": c["program"],
+                              "what": f"{c['label']} vs {c['compared_with']}"})
+                named.add(pair)
+    return extra
 
 
 # [appendix]
 def appendix(costs, data, chapters, out_dir):
-    """One row per book implementation and production contender: the ratio of the medians of one
-    run, and the goal its chapter declared for that pair (goal_max_ratio in its cost file)."""
-    print("== appendix: the book's runtimes against production ones (ratio = book median / theirs)")
-    rows, listed, missing = [], set(), []
+    """One row per book implementation and production contender: the ratio of the medians
+    of one run, and the goal its chapter declared for that pair (goal_max_ratio)."""
+    print("== appendix: the book's runtimes against production ones "
+          "(ratio = book median / theirs)")
+    rows, missing = [], []
     pairs = list(data["appendix"])
-    # Any goal a chapter declared on a pair the list does not name is shown too.
-    named = {(p["book"], p["against"]) for p in pairs}
-    for key, entries in sorted(costs.by_key.items()):
-        for c in entries:
-            if "goal_max_ratio" in c and (key, c["compared_with"]) not in named:
-                pairs.append({"book": key, "against": c["compared_with"], "chapter": c["chapter"],
-                              "what": c["label"] + " vs " + c["compared_with"]})
-                named.add((key, c["compared_with"]))
+    pairs += declared_goals(costs, pairs)
     for p in pairs:
         book = costs.get(p["book"], p.get("program"))
         theirs = costs.partner(book, p["against"]) if book else None
@@ -187,31 +206,37 @@ def appendix(costs, data, chapters, out_dir):
             print(f"  {p['what']:58.58} {p['chapter'][:2]}  {reason}")
             rows.append([p["what"], p["chapter"], reason, "", "", "", ""])
             continue
+        goal, met = "", ""
         if book.get("compared_with") == p["against"]:
             ratio = book["ratio"]
             goal = book.get("goal", "")
-            met = ("yes" if book["goal_met"] else "no") if "goal_met" in book else ""
-        else:  # the chapter compared both with a third; the ratio of the same run's medians
+            if "goal_met" in book:
+                met = "yes" if book["goal_met"] else "no"
+        else:  # compared with a third by its chapter: the ratio of this run's medians
             ratio = book["median"] / theirs["median"]
-            goal, met = "", ""
-        listed.add(p["book"])
-        pair = f"{shown(book['median'], book['unit'])} / {shown(theirs['median'], theirs['unit'])}"
+        pair = f"{shown(book['median'], book['unit'])} / " \
+               f"{shown(theirs['median'], theirs['unit'])}"
         quiet = "quiet" if book.get("quiet") else "busy"
+        verdict = f"; met: {met}" if met else ""
         print(f"  {p['what']:58.58} {p['chapter'][:2]}  {ratio:6.3f}x  {pair:>22}  "
-              f"goal: {goal or 'none'}{'; met: ' + met if met else ''}  ({quiet})")
-        rows.append([p["what"], p["chapter"], f"{ratio:.3f}x", pair, goal or "none declared",
-                     met or "", quiet])
-    write_csv(f"{out_dir}/appendix.csv", ["book vs production", "chapter", "ratio", "medians",
-                                          "goal", "met", "machine"], rows)
-    print("missing pairs: " + (", ".join(p["book"] + "/" + p["against"] for p in missing) or "none"))
+              f"goal: {goal or 'none'}{verdict}  ({quiet})")
+        rows.append([p["what"], p["chapter"], f"{ratio:.3f}x", pair,
+                     goal or "none declared", met, quiet])
+    write_csv(f"{out_dir}/appendix.csv",
+              ["book vs production", "chapter", "ratio", "medians", "goal", "met",
+               "machine"], rows)
+    names = ", ".join(p["book"] + "/" + p["against"] for p in missing)
+    print("missing pairs: " + (names or "none"))
 # [/appendix]
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="report.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="report.py",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="build/costs/index.json")
     parser.add_argument("--rungs", required=True, help="the chapter's rungs.json")
-    parser.add_argument("--chapters", required=True, help="the chapters of this build, comma-separated")
+    parser.add_argument("--chapters", required=True,
+                        help="the chapters of this build, comma-separated")
     parser.add_argument("--out", default=".", help="folder for the CSV files")
     args = parser.parse_args()
     try:
@@ -229,7 +254,7 @@ def main():
     print(f"cost files read: {len(index['files'])}, costs: {len(index['costs'])}")
     found, absent, missing = ladder(costs, data, chapters)
     print_ladder(found, absent, missing, args.out)
-    print_models(costs, data, chapters, args.out)
+    print_models(costs, data, args.out)
     print_claims(costs, data, args.out)
     appendix(costs, data, chapters, args.out)
 
