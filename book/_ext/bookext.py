@@ -487,7 +487,7 @@ class CapturedTable(SphinxDirective):
                 raise BookError(f"{file} has no column {', '.join(unknown)} (it has {', '.join(header)})")
         except BookError as e:
             raise self.error(str(e))
-        table = nodes.table(classes=["captured-table"])
+        table = nodes.table()
         group = nodes.tgroup(cols=len(columns))
         table += group
         for _ in columns:
@@ -514,7 +514,10 @@ class CapturedTable(SphinxDirective):
         for r in body:
             tbody += row_of([(c, r[i] if i < len(r) else "") for c, i in zip(columns, index)], True)
         group += tbody
-        return [table]
+        # The wrapper names the file, so that tests/book/check_pages.py can compare the table with it.
+        source = html.escape(f"{chapter}/{prog}/{file}")
+        return [nodes.raw("", f'<div class="captured-table" data-table="{source}">', format="html"), table,
+                nodes.raw("", "</div>", format="html")]
 
 
 # --- book-figure, captured-download ------------------------------------------------------------------------
