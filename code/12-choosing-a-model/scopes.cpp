@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     int children = 4;
     book::cli::Parser cli("scopes",
                           "Unstructured work against a task group (a nursery).");
-    cli.option("--children", children, 2, 64, "children in each group");
+    cli.option("children", children, 2, 64, "children in each group");
     cli.parse(argc, argv);
     using book::structured::scope;
     using book::structured::task_group;

@@ -36,7 +36,6 @@
 //      and joins, so no child outlives the group, and drops a pending error.
 #pragma once
 
-#include <concepts>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -166,8 +165,9 @@ private:
  * @p body's exception (a child's later one is dropped).
  */
 template <class Body>
-requires std::invocable<Body&, task_group&>
 void scope(Body&& body) {
+    static_assert(std::is_invocable_v<Body&, task_group&>,
+                  "scope: the body takes a task_group&");
     task_group group;
     try {
         body(group);
