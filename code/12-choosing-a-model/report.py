@@ -56,9 +56,9 @@ def absent_reason(entry, chapters):
     """Why a cost is missing: its chapter is not in this build (a partial build), or the
     key is being added to its chapter in this round (pending). None: it should exist."""
     if entry["chapter"] not in chapters:
-        return "absent: chapter not in this build"
+        return "absent: chapter not built"
     if entry.get("pending"):
-        return "absent: pending in its chapter"
+        return "absent: pending"
     return None
 # [/lookup]
 
