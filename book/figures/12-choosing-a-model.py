@@ -63,8 +63,9 @@ def gil():
 
 
 # [decision]
-# Questions (boxes) and models (rounded leaves); each leaf names the chapter that shows the model
-# and links it (the link works where the SVG is opened by itself).
+# Questions (boxes) and models (filled leaves); each leaf names the chapter that shows the model.
+# No links inside the SVG: a figure shown as an image cannot follow them, and the EPUB has no such
+# pages; the list under the figure on the page links each leaf's chapter.
 QUESTIONS = {
     "q1": "Does the work outgrow\none machine?",
     "q2": "Must a crash or a bug in one\ntask not take down the others?",
@@ -101,8 +102,7 @@ def dot_source(theme):
     for key, (text, chapters, slug) in LEAVES.items():
         label = text.replace("\n", "\\n") + f"\\n(chapter {chapters})"
         lines.append(f'{key} [shape=box, style="rounded,filled", fillcolor="{leaf_fill}", '
-                     f'fontcolor="#000000", color="{leaf_fill}", label="{label}", '
-                     f'URL="../../chapters/{slug}.html", target="_top"];')
+                     f'fontcolor="#000000", color="{leaf_fill}", label="{label}"];')
     for a, b, text in EDGES:
         lines.append(f'{a} -> {b} [label="{text.replace(chr(10), chr(92) + "n")}"];')
     lines.append("}")

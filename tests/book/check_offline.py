@@ -23,10 +23,20 @@ def expect(cond, message):
         failures.append(message)
 
 
+def chapter_sources(root, slug):
+    """The prose files of a chapter: chapters/slug.md, or its folder's pages, index.md first."""
+    single = os.path.join(root, "chapters", slug + ".md")
+    if os.path.exists(single):
+        return [single]
+    folder = os.path.join(root, "chapters", slug)
+    return [os.path.join(folder, "index.md")] + sorted(
+        os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".md") and f != "index.md")
+
+
 def chapter_titles(root, slugs):
     titles = {}
     for slug in slugs:
-        with open(os.path.join(root, "chapters", slug + ".md")) as f:
+        with open(chapter_sources(root, slug)[0]) as f:
             titles[slug] = next(l[2:].strip() for l in f if l.startswith("# "))
     return titles
 
@@ -54,7 +64,7 @@ def check_epub(path, titles):
     text = "\n".join(pages.values())
     expect(not re.search(r"<script\b", text), "the EPUB contains a <script>")
     for slug, title in titles.items():
-        expect(any(n.endswith(f"chapters/{slug}.xhtml") for n in names),
+        expect(any(n.endswith((f"chapters/{slug}.xhtml", f"chapters/{slug}/index.xhtml")) for n in names),
                f"the EPUB has no page for chapter {slug}")
         expect(plain(title) in plain(re.sub(r"<[^>]+>", "", text)),
                f"the EPUB lacks the title of {slug}: {title}")
@@ -77,8 +87,7 @@ def check_pdf(path, titles, manifest):
     # Every figure is on paper: its caption is (the captions come from the prose).
     captions = 0
     for slug in titles:
-        with open(os.path.join(manifest["root"], "chapters", slug + ".md")) as f:
-            src = f.read()
+        src = "\n".join(open(p).read() for p in chapter_sources(manifest["root"], slug))
         for m in re.finditer(r"```\{book-figure\}[^\n]*\n(?::[^\n]*\n)*(.+?)\n```", src, re.S):
             first = plain(m.group(1)).split(". ")[0][:50]
             first = re.sub(r"\{[a-z-]+\}", "", first)
