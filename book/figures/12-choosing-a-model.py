@@ -14,6 +14,10 @@ def ladder():
 
     def draw(fig, theme):
         ax = fig.add_subplot(1, 1, 1)
+        if not rows:  # a partial build without any chapter that measures a rung
+            ax.text(0.5, 0.5, "no rung of the ladder in this build", ha="center", va="center")
+            ax.set_axis_off()
+            return
         colour = {c: theme.palette[i % len(theme.palette)] for i, c in enumerate(chapters)}
         ys = range(len(rows))
         for y, r in zip(ys, rows):
@@ -30,7 +34,7 @@ def ladder():
         ax.grid(axis="x", which="major")
         ax.set_xlim(right=max(float(r["max_ns"]) for r in rows) * 12)
 
-    bookplot.draw_both(draw, stem, figsize=(8.0, 0.28 * len(rows) + 1.4))
+    bookplot.draw_both(draw, stem, figsize=(8.0, 0.28 * max(len(rows), 3) + 1.4))
 
 
 def gil():
