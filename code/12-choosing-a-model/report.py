@@ -203,7 +203,7 @@ def appendix(costs, data, chapters, out_dir):
             if reason is None:
                 missing.append(p)
                 reason = "MISSING"
-            print(f"  {p['what']:58.58} {p['chapter'][:2]}  {reason}")
+            print(f"  {p['what']:52.52} {p['chapter'][:2]}  {reason}")
             rows.append([p["what"], p["chapter"], reason, "", "", "", ""])
             continue
         goal, met = "", ""
@@ -217,9 +217,9 @@ def appendix(costs, data, chapters, out_dir):
         pair = f"{shown(book['median'], book['unit'])} / " \
                f"{shown(theirs['median'], theirs['unit'])}"
         quiet = "quiet" if book.get("quiet") else "busy"
-        verdict = f"; met: {met}" if met else ""
-        print(f"  {p['what']:58.58} {p['chapter'][:2]}  {ratio:6.3f}x  {pair:>22}  "
-              f"goal: {goal or 'none'}{verdict}  ({quiet})")
+        verdict = {"yes": "goal met", "no": "goal missed", "": "no goal"}[met]
+        print(f"  {p['what']:52.52} {p['chapter'][:2]}  {ratio:6.3f}x  {pair:>22}  "
+              f"{verdict:11} ({quiet})")
         rows.append([p["what"], p["chapter"], f"{ratio:.3f}x", pair,
                      goal or "none declared", met, quiet])
     write_csv(f"{out_dir}/appendix.csv",
