@@ -75,7 +75,6 @@ QUESTIONS = {
     "q2": "Must a crash or a bug in one\ntask not take down the others?",
     "q3": "Is it CPU-bound?",
     "q4": "Thousands of tasks\nor more at once?",
-    "q5": "Each task mostly waits\n(network, disk, timers)?",
     "q6": "Does a task block in\ncalls you cannot change?",
 }
 LEAVES = {
@@ -88,8 +87,8 @@ LEAVES = {
     "threads2": ("threads, one per task\n(or a pool of them)", "2", "02-threads"),
 }
 EDGES = [("q1", "mpi", "yes"), ("q1", "q2", "no"), ("q2", "proc", "yes"), ("q2", "q3", "no"),
-         ("q3", "pool", "yes"), ("q3", "q4", "no: it waits"), ("q4", "q5", "yes"),
-         ("q4", "threads", "no: a few"), ("q5", "q6", "yes"), ("q5", "pool", "no"),
+         ("q3", "pool", "yes"), ("q3", "q4", "no: it mostly waits\n(network, disk, timers)"),
+         ("q4", "q6", "yes"), ("q4", "threads", "no: a few"),
          ("q6", "threads2", "yes"), ("q6", "loop", "no,\none core"), ("q6", "mn", "no,\nall cores")]
 
 
