@@ -7,6 +7,7 @@ bibliography pages, which gather the fragments under book/terms/ and book/bib/.
 Everything produced by the build is found through the manifest that CMake writes
 (BUILD/book/manifest.json); nothing is pasted into the prose.
 """
+import csv
 import difflib
 import html
 import json
@@ -414,16 +415,32 @@ def notice_html(record, notices, run_index):
             f"detected.)</p></div>")
 
 
+def other_chapter_absent(directive):
+    """For a directive with :chapter: (a page outside the chapter, such as an appendix, showing what the
+    chapter captured): a note when this build leaves that chapter out (BOOK_CHAPTERS), else None."""
+    slug = directive.options.get("chapter")
+    if not slug or slug in manifest(directive.env)["chapters"]:
+        return None
+    note = nodes.admonition(classes=["note", "capture-skipped"])
+    note += nodes.title("Not in this build", "Not in this build")
+    text = f"This part comes from chapter {int(slug[:2])}, which this build leaves out (BOOK_CHAPTERS)."
+    note += nodes.paragraph(text, text)
+    return [note]
+
+
 class CapturedOutput(SphinxDirective):
     """What a program printed when this build ran it, its stamp, and what varied between runs."""
     required_arguments = 1
     option_spec = {"from": directives.unchanged, "until": directives.unchanged, "run": directives.positive_int,
                    "no-variations": directives.flag, "emphasize": directives.unchanged,
-                   "omit": directives.unchanged}
+                   "omit": directives.unchanged, "chapter": directives.unchanged}
 
     def run(self):
+        absent = other_chapter_absent(self)
+        if absent:
+            return absent
         try:
-            chapter, entry = chapter_entry(self.env)
+            chapter, entry = chapter_entry(self.env, self.options.get("chapter"))
             name = self.arguments[0]
             cap = next((c for c in entry["captures"] if c["name"] == name), None)
             if cap is None:
@@ -469,6 +486,71 @@ class CapturedOutput(SphinxDirective):
             present = [t for t in texts if t is not None]
             out += variations_html(present)
         return [nodes.raw("", out, format="html")]
+
+
+class CapturedTable(SphinxDirective):
+    """A CSV file that a capture wrote (program:file), as a table. Cells of a column named "chapter" that
+    hold a chapter slug become links to that chapter (plain text when the build leaves it out)."""
+    required_arguments = 1
+    option_spec = {"chapter": directives.unchanged, "columns": directives.unchanged}
+
+    def run(self):
+        absent = other_chapter_absent(self)
+        if absent:
+            return absent
+        try:
+            chapter, entry = chapter_entry(self.env, self.options.get("chapter"))
+            prog, _, file = self.arguments[0].partition(":")
+            cap = next((c for c in entry["captures"] if c["name"] == prog), None)
+            if cap is None or not file:
+                raise BookError(f"captured-table needs program:file of a declared capture, got {self.arguments[0]}")
+            path = os.path.join(cap["dir"], file)
+            if not os.path.exists(path):
+                raise BookError(f"{path} is missing: was it declared in DATA and written by the run?")
+            self.env.note_dependency(path)
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
+            if not rows:
+                raise BookError(f"{path} is empty: a header line is needed")
+            header, body = rows[0], rows[1:]
+            wanted = self.options.get("columns")
+            columns = [c.strip() for c in wanted.split(",")] if wanted else header
+            unknown = [c for c in columns if c not in header]
+            if unknown:
+                raise BookError(f"{file} has no column {', '.join(unknown)} (it has {', '.join(header)})")
+        except BookError as e:
+            raise self.error(str(e))
+        table = nodes.table()
+        group = nodes.tgroup(cols=len(columns))
+        table += group
+        for _ in columns:
+            group += nodes.colspec(colwidth=1)
+
+        def row_of(cells, link):
+            row = nodes.row()
+            for column, value in cells:
+                para = nodes.paragraph()
+                if link and column == "chapter" and CHAPTER_SLUG.match(value):
+                    para += chapter_link(self.env, value, str(int(value[:2])), self.env.docname)
+                else:
+                    para += nodes.Text(value)
+                cell = nodes.entry()
+                cell += para
+                row += cell
+            return row
+
+        head = nodes.thead()
+        head += row_of([(c, c) for c in columns], False)
+        group += head
+        tbody = nodes.tbody()
+        index = [header.index(c) for c in columns]
+        for r in body:
+            tbody += row_of([(c, r[i] if i < len(r) else "") for c, i in zip(columns, index)], True)
+        group += tbody
+        # The wrapper names the file, so that tests/book/check_pages.py can compare the table with it.
+        source = html.escape(f"{chapter}/{prog}/{file}")
+        return [nodes.raw("", f'<div class="captured-table" data-table="{source}">', format="html"), table,
+                nodes.raw("", "</div>", format="html")]
 
 
 # --- book-figure, captured-download ------------------------------------------------------------------------
@@ -1226,6 +1308,7 @@ def setup(app):
     app.add_directive("captured-output", CapturedOutput)
     app.add_directive("book-figure", BookFigure)
     app.add_directive("captured-download", CapturedDownload)
+    app.add_directive("captured-table", CapturedTable)
     app.add_directive("chapter-code", ChapterCode)
     app.add_directive("exercise", Exercise)
     app.add_directive("answer", Answer)

@@ -129,7 +129,18 @@ add_custom_command(
   DEPENDS ${cost_files} "${BOOK_TOOLS}/costs.py"
   COMMENT "Gathering the cost files into costs/index.json"
   VERBATIM)
-list(APPEND all_outputs "${BOOK_COSTS_DIR}/index.json")
+# The index is its own target, made after every chapter that writes cost files. A chapter that reads it
+# (chapter 12's ladder) appends its chapter target to BOOK_COSTS_READERS: it is then ordered after the
+# index instead of before it, and may write no cost file itself (the index would depend on its reader).
+add_custom_target(book_costs_index DEPENDS "${BOOK_COSTS_DIR}/index.json")
+get_property(cost_readers GLOBAL PROPERTY BOOK_COSTS_READERS)
+foreach(t IN LISTS chapter_targets)
+  if(t IN_LIST cost_readers)
+    add_dependencies(${t} book_costs_index)
+  else()
+    add_dependencies(book_costs_index ${t})
+  endif()
+endforeach()
 # What the captures of this build met: reruns, notices, time waited for quiet (printed, and a JSON file).
 get_property(capture_jsons GLOBAL PROPERTY BOOK_CAPTURE_JSONS)
 add_custom_command(
@@ -145,6 +156,8 @@ book_edition(student "${PROJECT_BINARY_DIR}/html")
 book_edition(instructor "${PROJECT_BINARY_DIR}/html-instructor")
 add_custom_target(book ALL DEPENDS "${student_stamp}")
 add_custom_target(book-instructor DEPENDS "${instructor_stamp}")
+add_dependencies(book book_costs_index)
+add_dependencies(book-instructor book_costs_index)
 if(chapter_targets)
   add_dependencies(book ${chapter_targets})
   add_dependencies(book-instructor ${chapter_targets})

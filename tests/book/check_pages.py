@@ -24,6 +24,7 @@ from bookext import slice_output  # noqa: E402
 SECTIONS = ["learning-objectives", "pitfalls", "exercises", "check-your-understanding", "further-reading"]
 failures = []
 checked = 0
+MANIFEST = {}
 
 
 def expect(ok, message):
@@ -47,6 +48,23 @@ def chapter_pages(html_dir, slug):
 BLOCK = re.compile(r'<div class="captured-output" data-capture="([^"]+)" data-run="(\d+)" '
                    r'data-from="([^"]*)" data-until="([^"]*)"(?: data-omit="([^"]*)")?>.*?<pre[^>]*>(.*?)</pre></div>\s*'
                    r'(<details class="capture-stamp">.*?</details>)?', re.S)
+
+
+TABLE = re.compile(r'<div class="captured-table" data-table="([^"]+)">\s*<table.*?<tbody>(.*?)</tbody>', re.S)
+
+
+def check_tables(page, where, manifest):
+    """Every captured-table shows one row per data row of the CSV file that its capture wrote."""
+    for source, body in TABLE.findall(page):
+        chapter, name, file = html.unescape(source).split("/", 2)
+        entry = manifest["chapters"].get(chapter, {"captures": []})
+        cap = next((c for c in entry["captures"] if c["name"] == name), None)
+        expect(cap is not None, f"{where}: table from unknown capture {source}")
+        if cap is None:
+            continue
+        with open(os.path.join(cap["dir"], file), encoding="utf-8") as f:
+            rows = [line for line in f.read().splitlines()[1:] if line]
+        expect(body.count("<tr") == len(rows), f"{where}: table {source} does not show every row of {file}")
 
 
 def check_chapter(html_dir, slug, entry):
@@ -113,6 +131,7 @@ def check_chapter(html_dir, slug, entry):
     if entry.get("headers"):
         expect(re.search(r'<dl class="cpp (class|struct|function|type|concept|enum)', page) is not None,
                f"{slug}: documented headers but no API rendered on the page")
+    check_tables(page, slug, MANIFEST)
     archive = os.path.basename(entry["archive"])
     m = re.search(rf'href="((?:\.\./)+_downloads/[0-9a-f]+/{re.escape(archive)})"', page)
     expect(bool(m), f"{slug}: no download link to {archive}")
@@ -130,8 +149,14 @@ def main():
     ap.add_argument("--manifest", required=True)
     a = ap.parse_args()
     manifest = json.load(open(a.manifest))
+    MANIFEST.update(manifest)
     for slug, entry in manifest["chapters"].items():
         check_chapter(a.html, slug, entry)
+    # Tables of chapters' captures on pages outside the chapters (the appendix on production runtimes).
+    for name in sorted(os.listdir(os.path.join(a.html, "book"))):
+        if name.endswith(".html"):
+            check_tables(open(os.path.join(a.html, "book", name), encoding="utf-8").read(), f"book/{name}",
+                         manifest)
     index = open(os.path.join(a.html, "index.html"), encoding="utf-8").read()
     expect('url=book/index.html' in index, "index.html does not lead to the front page")
     front = open(os.path.join(a.html, "book", "index.html"), encoding="utf-8").read()
