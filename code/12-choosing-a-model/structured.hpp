@@ -16,8 +16,8 @@
 //     exception ends the process, and it may outlive the data it reads.
 //   - std::async with futures kept by the caller: each future must be waited for by hand,
 //     and one failure does not stop the siblings.
-//   - chapter 11's ThreadPool: it runs one parallel_for job at a time and has no way to
-//     submit independent tasks, so a group built on it could not run a child that spawns.
+//   - chapter 11's ThreadPool: it runs loops (parallel_for), not independent tasks, and a
+//     child blocked until a stop request would hold one of its fixed workers.
 //   - cancelling by killing a thread: C++ has no safe way; cancellation is a request that
 //     the child polls (stop_requested) or waits on (std::stop_callback,
 //     condition_variable_any).
@@ -94,9 +94,16 @@ public:
                 fail(std::current_exception());
             }
         });
-        std::lock_guard guard(lock_);
-        children_.push_back(std::move(child));
-        ++spawned_;
+        try {
+            std::lock_guard guard(lock_);
+            children_.push_back(std::move(child));
+            ++spawned_;
+        } catch (...) {
+            // Out of memory: stop the group so that the child, which may wait for a stop
+            // request, ends and `child`'s destructor can join it.
+            stop_.request_stop();
+            throw;
+        }
     }
     // [/spawn]
 
