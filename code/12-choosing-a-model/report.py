@@ -53,12 +53,10 @@ class Costs:
 
 
 def absent_reason(entry, chapters):
-    """Why a cost is missing: its chapter is not in this build (a partial build), or the
-    key is being added to its chapter in this round (pending). None: it should exist."""
+    """Why a cost is missing: its chapter is not in this build (a partial build). None: it
+    should exist, and its absence is a failure."""
     if entry["chapter"] not in chapters:
         return "absent: chapter not built"
-    if entry.get("pending"):
-        return "absent: pending"
     return None
 # [/lookup]
 
