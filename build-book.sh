@@ -17,6 +17,9 @@ packages=(
   golang-go                                             # goroutines: Debian's Go
   rustc cargo librust-rayon-dev librust-tokio-dev librust-crossbeam-channel-dev  # Rust, offline crates
   g++-aarch64-linux-gnu qemu-user                       # the AArch64 build, run under emulation
+  libuv1-dev:arm64 liburing-dev:arm64 libtbb-dev:arm64  # ... with arm64 builds of the libraries (multiarch;
+  libboost-dev:arm64 libboost-context-dev:arm64         #   Open MPI's cannot be installed beside amd64's)
+  libgomp1:arm64 libasan8:arm64 libubsan1:arm64         #   and the runtimes qemu-aarch64 loads
   strace libbenchmark-dev clang-format                  # system-call captures, bench/, the code style
   procps                                                # ps, for the process-state capture of chapter 1
   epubcheck poppler-utils                               # EPUB and PDF editions, checked
@@ -32,6 +35,10 @@ if ((${#missing[@]})); then
   echo "Installing missing Debian packages: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # The arm64 packages come from Debian's archive through multiarch: arm64 is added once.
+  if [[ " ${missing[*]}" == *":arm64"* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
