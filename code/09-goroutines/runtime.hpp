@@ -913,6 +913,7 @@ private:
             }
             detail::P* p = m->p;
             ++m->tick;
+            fire_timers();  // expired sleepers first, as Go's checkTimers
             if (m->tick % 61 == 0 && global_size_.load() != 0) {
                 std::lock_guard lock(sched_mu_);
                 if (detail::G* g = global_pop()) return g;
@@ -928,7 +929,6 @@ private:
                     return g;
                 }
             }
-            fire_timers();
             if (p_has_work(p)) continue;
             // Spin: steal, but only while fewer than half of the busy Ps spin.
             if (!m->spinning && 2 * nmspinning_.load() < nprocs_ - npidle_.load()) {
