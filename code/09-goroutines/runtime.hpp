@@ -155,7 +155,11 @@ private:
 
 /// One event of the scheduler trace.
 struct TraceEvent {
-    enum Kind : std::uint8_t { run, steal };
+    /// What the event records.
+    enum Kind : std::uint8_t {
+        run,   ///< a goroutine ran on a P from begin_ns to end_ns
+        steal  ///< a P took goroutines from another P's queue
+    };
     Kind kind;               ///< run: G ran from begin to end; steal: P took from victim
     std::int64_t begin_ns;   ///< since Runtime::run() began
     std::int64_t end_ns;     ///< equal to begin_ns for a steal
@@ -255,8 +259,7 @@ struct G {
     bool is_main = false;
     std::atomic<int> select_done{0};  // a select's cases race to set it
     int select_case = -1;             // the case that won
-    G* all_prev = nullptr;            // the list of live Gs (deadlock report)
-    G* all_next = nullptr;
+    bool dead = false;                // finished; the record waits in a free list
 };
 
 struct M {
@@ -279,6 +282,7 @@ struct P {
     RunQueue<G*, 256> runq;
     std::atomic<G*> runnext{nullptr};
     green::StackPool stacks;
+    std::vector<G*> gfree;  // finished goroutines' records, stacks attached, for reuse
     P(unsigned i, std::size_t size, green::Stack::Guard guard)
         : id(i), stacks(size, guard, 1024) {}
 };
@@ -319,8 +323,8 @@ inline void futex_wake(std::atomic<std::uint32_t>& word) {
  * run() turns the calling thread into the first M, starts the others lazily, runs @p
  * main as goroutine 1 and returns when every goroutine has finished. Inside a goroutine,
  * the free functions go(), yield(), sleep_for(), wait_readable() and blocking(), and the
- * channels of chan.hpp, talk to the runtime that runs it. The design comment at the top
- * of runtime.hpp gives the protocol.
+ * channels of %chan.hpp, talk to the runtime that runs it. The design comment at the top
+ * of %runtime.hpp gives the protocol.
  *
  * @code
  * book::go::Runtime rt(book::go::Options{.procs = 2});
@@ -345,6 +349,13 @@ public:
     /// Frees the processors, their stack caches and the Ms' records.
     ~Runtime() {
         detail::Quiet quiet;  // goroutines read these records without TSan's knowledge
+        for (detail::G* g : allgs_) {
+#if defined(BOOK_GREEN_ASAN)
+            __asan_unpoison_memory_region(g->stack.low(), g->stack.size());
+#endif
+            delete g;  // a guarded stack is unmapped with it
+        }
+        allgs_.clear();
         allm_.clear();
         allp_.clear();
     }
@@ -384,6 +395,7 @@ public:
             for (auto& m : allm_)
                 if (m.get() != m0 && m->thread.joinable()) m->thread.join();
             stats_.threads = allm_.size();
+            stats_.spawned = spawned_.load();
             std::stable_sort(trace_.begin(), trace_.end(), [](const auto& a, const auto& b) {
                 return a.begin_ns < b.begin_ns;
             });
@@ -456,27 +468,42 @@ public:
         return g;
     }
 
-    /// The record of a new goroutine, with its stack but no context yet.
+    /// The record of a new goroutine, with its stack but no context yet: a finished
+    /// goroutine's record and stack from the P's free list (Go's gfget), else new ones.
     detail::G* new_g(std::function<void()> fn, bool is_main = false) {
-        auto* g = new detail::G;
+        detail::M* m = detail::current_m();
+        detail::P* p = m != nullptr ? m->p : nullptr;
+        detail::G* g = nullptr;
+        if (p != nullptr && p->gfree.empty() && gfree_count_.load() != 0) {
+            std::lock_guard lock(allg_mu_);  // refill from the global free list
+            while (p->gfree.size() < 32 && !gfree_.empty()) {
+                p->gfree.push_back(gfree_.back());
+                gfree_.pop_back();
+            }
+            gfree_count_.store(gfree_.size());
+        }
+        if (p != nullptr && !p->gfree.empty()) {
+            g = p->gfree.back();
+            p->gfree.pop_back();
+#if defined(BOOK_GREEN_ASAN)
+            // Frames that never returned (the entry function) left their redzones.
+            __asan_unpoison_memory_region(g->stack.low(), g->stack.size());
+#endif
+        } else {
+            g = new detail::G;
+            std::lock_guard lock(allg_mu_);
+            g->stack = p != nullptr ? p->stacks.acquire() : spare_stacks_.acquire();
+            allgs_.push_back(g);
+        }
         g->fn = std::move(fn);
         g->rt = this;
         g->is_main = is_main;
-        detail::M* m = detail::current_m();
-        if (m != nullptr && m->p != nullptr) {
-            g->stack = m->p->stacks.acquire();
-        } else {
-            std::lock_guard lock(allg_mu_);
-            g->stack = spare_stacks_.acquire();
-        }
-        {
-            std::lock_guard lock(allg_mu_);
-            g->id = next_id_++;
-            g->all_next = allg_;
-            if (allg_) allg_->all_prev = g;
-            allg_ = g;
-            ++stats_.spawned;
-        }
+        g->dead = false;
+        g->unwind = false;
+        g->wait = Wait::none;
+        g->commit = nullptr;
+        g->id = next_id_.fetch_add(1);
+        spawned_.fetch_add(1);
         live_.fetch_add(1);
         return g;
     }
@@ -620,11 +647,12 @@ private:
         stats_ = {};
         stuck_.clear();
         first_error_ = nullptr;
-        main_done_ = false;
+        main_done_.store(false);
         main_done_at_dead_ = false;
         done_.store(false);
         live_.store(0);
-        next_id_ = 1;
+        next_id_.store(1);
+        spawned_.store(0);
         allm_.clear();
         midle_.clear();
         pidle_.clear();
@@ -710,18 +738,27 @@ private:
     }
     // [/execute]
 
+    // A finished goroutine's record and stack go to the P's free list (Go's gfput); a
+    // long list gives half to the global one, where Ps that spawn more than they finish
+    // find them.
     void finish(detail::M* m, detail::G* g) {
-        {
+        g->ctx = green::Context();  // ends its ThreadSanitizer fiber
+        if (g->is_main) main_done_.store(true);
+        g->dead = true;
+        detail::P* p = m->p;
+        if (p != nullptr) p->gfree.push_back(g);
+        if (p == nullptr || p->gfree.size() > 64) {
             std::lock_guard lock(allg_mu_);
-            if (g->all_prev) g->all_prev->all_next = g->all_next;
-            else allg_ = g->all_next;
-            if (g->all_next) g->all_next->all_prev = g->all_prev;
-            if (g->is_main) main_done_ = true;
-            if (m->p == nullptr) spare_stacks_.release(std::move(g->stack));
+            if (p == nullptr) {
+                gfree_.push_back(g);
+            } else {
+                while (p->gfree.size() > 32) {
+                    gfree_.push_back(p->gfree.back());
+                    p->gfree.pop_back();
+                }
+            }
+            gfree_count_.store(gfree_.size());
         }
-        if (m->p != nullptr) m->p->stacks.release(std::move(g->stack));
-        g->ctx = green::Context();
-        delete g;
         if (live_.fetch_sub(1) == 1) shutdown();
     }
 
@@ -890,14 +927,18 @@ private:
         for (auto& p : allp_)
             if (p_has_work(p.get())) return false;
         std::lock_guard lock(allg_mu_);
-        main_done_at_dead_ = main_done_;
-        for (detail::G* g = allg_; g != nullptr; g = g->all_next) {
+        main_done_at_dead_ = main_done_.load();
+        std::vector<detail::G*> blocked;
+        for (detail::G* g : allgs_)
+            if (!g->dead) blocked.push_back(g);
+        std::sort(blocked.begin(), blocked.end(),
+                  [](const detail::G* a, const detail::G* b) { return a->id < b->id; });
+        for (detail::G* g : blocked) {
             stuck_.push_back("goroutine " + std::to_string(g->id) + " [" +
                              wait_name(g->wait) + "]" + (g->is_main ? " (main)" : ""));
             g->unwind = true;
             global_push(g);  // resumed, it throws detail::Unwind from its wait
         }
-        std::reverse(stuck_.begin(), stuck_.end());
         return true;
     }
     // [/check-dead]
@@ -907,8 +948,8 @@ private:
     detail::G* find_runnable(detail::M* m) {
         for (;;) {
             if (done_.load()) return nullptr;
-            if (m->p == nullptr) {
-                stop_m(m);
+            if (m->p == nullptr) {  // after polling or a blocking call: no P yet
+                poll_or_sleep(m);
                 continue;
             }
             detail::P* p = m->p;
@@ -1076,9 +1117,12 @@ private:
     std::atomic<std::size_t> ntimers_{0};
     std::uint64_t timer_seq_ = 0;
     std::mutex allg_mu_;
-    detail::G* allg_ = nullptr;
-    std::uint64_t next_id_ = 1;
-    bool main_done_ = false;
+    std::vector<detail::G*> allgs_;  // every record ever made (Go's allgs), dead or not
+    std::vector<detail::G*> gfree_;  // global free list of records, under allg_mu_
+    std::atomic<std::size_t> gfree_count_{0};
+    std::atomic<std::uint64_t> next_id_{1};
+    std::atomic<std::uint64_t> spawned_{0};
+    std::atomic<bool> main_done_{false};
     bool main_done_at_dead_ = false;
     std::vector<std::string> stuck_;
     std::exception_ptr first_error_;

@@ -21,5 +21,9 @@ def check(output, args):
 def expectations(output, args):
     m = re.search(r"(\d+) steals moved", output)
     steals = int(m[1]) if m else 0
+    runs = [int(x) for x in re.findall(r"^P\d+: (\d+) runs", output, re.M)]
+    procs = int_option(args, "--procs", 4)
     return [("idle Ps steal work spawned on main's P (at least one steal)", steals > 0,
-             f"{steals} steals", "== steals")]
+             f"{steals} steals", "== steals"),
+            ("every P runs some goroutines", len(runs) == procs and min(runs) > 0,
+             f"runs per P: {runs}", "== runs per P")]

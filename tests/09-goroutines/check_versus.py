@@ -19,3 +19,24 @@ def check(output, args):
     rows = re.findall(r"^(unbuffered ping-pong|skynet|buffered producer/consumer|prime sieve|"
                       r"spawn and wait|memory per parked goroutine) n=\d+", output, re.M)
     assert len(rows) == 6, rows
+
+
+def _medians(output):
+    rows = {}
+    names = {"unbuffered ping-pong": "pingpong", "buffered producer/consumer": "buffered",
+             "prime sieve": "sieve"}
+    for label, key in names.items():
+        m = re.search(r"^" + re.escape(label) + r" n=\d+ .* ([\d.]+)x$", output, re.M)
+        if m:
+            rows[key] = float(m[1])
+    return rows
+
+
+def expectations(output, args):
+    if "--go" not in args:
+        return []
+    out = []
+    for key, ratio in _medians(output).items():
+        out.append((f"the book's {key} is at or below Go's time (ratio at most 1.0) on a quiet machine",
+                    ratio <= 1.0, f"{key}: {ratio:.2f}x", "== medians"))
+    return out
