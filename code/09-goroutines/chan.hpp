@@ -34,16 +34,23 @@ struct WaitQueue {
     void push(Sudog* s) {
         s->prev = last;
         s->next = nullptr;
-        if (last) last->next = s;
-        else first = s;
+        if (last)
+            last->next = s;
+        else
+            first = s;
         last = s;
     }
     void remove(Sudog* s) {
-        if (s->prev) s->prev->next = s->next;
-        else if (first == s) first = s->next;
-        else return;  // not queued
-        if (s->next) s->next->prev = s->prev;
-        else last = s->prev;
+        if (s->prev)
+            s->prev->next = s->next;
+        else if (first == s)
+            first = s->next;
+        else
+            return;  // not queued
+        if (s->next)
+            s->next->prev = s->prev;
+        else
+            last = s->prev;
         s->prev = s->next = nullptr;
     }
     // The first waiter that can still be completed: a select claims its goroutine with

@@ -1,5 +1,6 @@
-// gobench.cpp: one workload of the Go comparison on the book's runtime (ping-pong, skynet,
-// buffered channel, prime sieve, spawn, memory), printed as "result <workload> <value>".
+// gobench.cpp: one workload of the Go comparison on the book's runtime (ping-pong,
+// skynet, buffered channel, prime sieve, spawn, memory), printed as "result <workload>
+// <value>".
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -146,10 +147,10 @@ int main(int argc, char** argv) {
     int procs = 0;
     int cap = 128;
     bool guard = true;
-    book::cli::Parser cli("gobench", "Runs one workload of the Go comparison on the book's "
-                                     "runtime and prints 'result WORKLOAD VALUE UNIT'.");
-    cli.option("workload", workload,
-               "pingpong, skynet, buffered, sieve, spawn or memory")
+    book::cli::Parser cli("gobench",
+                          "Runs one workload of the Go comparison on the book's "
+                          "runtime and prints 'result WORKLOAD VALUE UNIT'.");
+    cli.option("workload", workload, "pingpong, skynet, buffered, sieve, spawn or memory")
         .option("n", n, 1L, 100000000L,
                 "messages, leaves (skynet: a power of 10), items, primes, goroutines")
         .option("procs", procs, 0, 256, "Ps (GOMAXPROCS); 0: one per CPU")
@@ -170,8 +171,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    go::Runtime rt(go::Options{.procs = static_cast<unsigned>(procs),
-                               .stack_size = 64 * 1024, .guard = guard});
+    go::Runtime rt(go::Options{
+        .procs = static_cast<unsigned>(procs), .stack_size = 64 * 1024, .guard = guard});
     double value = 0;
     const char* unit = "ns";
     std::string extra;

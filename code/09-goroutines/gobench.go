@@ -1,4 +1,5 @@
-// gobench.go: the Go twin of gobench.cpp: one workload, printed as "result <workload> <value>".
+// gobench.go: the Go twin of gobench.cpp: one workload, printed as
+// "result <workload> <value>".
 package main
 
 import (
@@ -142,7 +143,8 @@ func memory(n int) float64 {
 }
 
 func main() {
-	workload := flag.String("workload", "pingpong", "pingpong, skynet, buffered, sieve, spawn or memory")
+	workload := flag.String("workload", "pingpong",
+		"pingpong, skynet, buffered, sieve, spawn or memory")
 	n := flag.Int("n", 200000, "messages, leaves (skynet), items, primes, goroutines")
 	procs := flag.Int("procs", 0, "GOMAXPROCS; 0: one per CPU")
 	capacity := flag.Int("cap", 128, "capacity of the buffered channel")
@@ -185,5 +187,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gobench: unknown workload", *workload)
 		os.Exit(2)
 	}
-	fmt.Printf("result %s %.6g %s procs=%d%s\n", *workload, value, unit, runtime.GOMAXPROCS(0), extra)
+	fmt.Printf("result %s %.6g %s procs=%d%s\n",
+		*workload, value, unit, runtime.GOMAXPROCS(0), extra)
 }

@@ -1,5 +1,5 @@
-// patterns.cpp: the classic goroutine patterns on the book's runtime: pipeline, fan-out and
-// fan-in, a bounded worker pool, cancellation with a done channel, the prime sieve.
+// patterns.cpp: the classic goroutine patterns on the book's runtime: pipeline, fan-out
+// and fan-in, a bounded worker pool, cancellation with a done channel, the prime sieve.
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -79,7 +79,8 @@ void worker_pool(int tasks, int k) {
         go::go([&, queue, results]() mutable {
             for (int t; queue.recv(t);) {
                 int now = busy.fetch_add(1) + 1;
-                for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
+                for (int m = most.load();
+                     now > m && !most.compare_exchange_weak(m, now);) {
                 }
                 go::sleep_for(std::chrono::milliseconds(1));  // the task waits for I/O
                 busy.fetch_sub(1);
@@ -155,8 +156,9 @@ void sieve(int count) {
 int main(int argc, char** argv) {
     int procs = 0, workers = 4, tasks = 40, primes = 25;
     long n = 1000;
-    book::cli::Parser cli("patterns", "Runs the classic goroutine patterns on the book's "
-                                      "M:N runtime.");
+    book::cli::Parser cli("patterns",
+                          "Runs the classic goroutine patterns on the book's "
+                          "M:N runtime.");
     cli.option("procs", procs, 0, 64, "Ps (GOMAXPROCS); 0: one per CPU")
         .option("n", n, 1L, 1000000L, "numbers through the pipeline and the fan-out")
         .option("workers", workers, 1, 64, "workers of the fan-out and of the pool")

@@ -62,17 +62,20 @@ static void experiment(int spin_ms, long yield_every) {
 int main(int argc, char** argv) {
     int spin_ms = 200;
     long yield_every = 100000;
-    book::cli::Parser cli("preempt", "A tight loop starves a ticker on a cooperative "
-                                     "scheduler with one P, unless it yields.");
+    book::cli::Parser cli("preempt",
+                          "A tight loop starves a ticker on a cooperative "
+                          "scheduler with one P, unless it yields.");
     cli.option("spin-ms", spin_ms, 1, 10000, "how long the loop computes")
         .option("yield-every", yield_every, 1L, 1000000000L,
                 "iterations between yields in the second run");
     cli.parse(argc, argv);
-    std::printf("== spin %d ms without yielding; a ticker sleeps 1 ms at a time on the "
-                "same P\n",
-                spin_ms);
+    std::printf(
+        "== spin %d ms without yielding; a ticker sleeps 1 ms at a time on the "
+        "same P\n",
+        spin_ms);
     experiment(spin_ms, 0);
-    std::printf("== spin %d ms with a yield every %ld iterations\n", spin_ms, yield_every);
+    std::printf("== spin %d ms with a yield every %ld iterations\n", spin_ms,
+                yield_every);
     experiment(spin_ms, yield_every);
     return 0;
 }

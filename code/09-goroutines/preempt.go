@@ -50,8 +50,8 @@ func main() {
 		}
 	}()
 	time.Sleep(5 * time.Millisecond)
-	fmt.Printf("== spin %d ms without yielding; a ticker sleeps 1 ms at a time (GOMAXPROCS=%d, %s)\n",
-		*spinMs, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Printf("== spin %d ms without yielding; a ticker sleeps 1 ms at a time "+
+		"(GOMAXPROCS=%d, %s)\n", *spinMs, runtime.GOMAXPROCS(0), runtime.Version())
 	begin := time.Now()
 	x := spin(n)
 	end := time.Now()
@@ -72,7 +72,8 @@ func main() {
 		}
 		prev = tk
 	}
-	fmt.Printf("spin lasted %.1f ms (x=%d)\n", float64(end.Sub(begin).Microseconds())/1000, x%10)
+	lasted := float64(end.Sub(begin).Microseconds()) / 1000
+	fmt.Printf("spin lasted %.1f ms (x=%d)\n", lasted, x%10)
 	fmt.Printf("ticks during the spin: %d\n", during)
 	fmt.Printf("longest gap between ticks: %.1f ms\n", longest)
 }

@@ -11,8 +11,9 @@ namespace go = book::go;
 
 int main(int argc, char** argv) {
     int adds = 100, procs = 1;
-    book::cli::Parser cli("race", "Two goroutines increment one counter without "
-                                  "synchronisation (a bug ThreadSanitizer reports).");
+    book::cli::Parser cli("race",
+                          "Two goroutines increment one counter without "
+                          "synchronisation (a bug ThreadSanitizer reports).");
     cli.option("adds", adds, 1, 1000000, "increments per goroutine")
         .option("procs", procs, 1, 16, "Ps (GOMAXPROCS)");
     cli.parse(argc, argv);

@@ -63,7 +63,8 @@ public:
             for (std::uint32_t i = 0; i < n; ++i)
                 batch[i] = slot(h + i).load(std::memory_order_relaxed);
             std::uint32_t expected = h;
-            if (!head_.compare_exchange_strong(expected, h + n, std::memory_order_acq_rel))
+            if (!head_.compare_exchange_strong(expected, h + n,
+                                               std::memory_order_acq_rel))
                 continue;  // a thief took some: there may be room now
             batch[n] = item;
             overflow(batch, std::size_t{n} + 1);
@@ -137,7 +138,8 @@ private:
             for (std::uint32_t i = 0; i < n; ++i)
                 into.slot(at + i).store(slot(h + i).load(std::memory_order_relaxed),
                                         std::memory_order_relaxed);
-            if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel)) return n;
+            if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel))
+                return n;
         }
     }
 

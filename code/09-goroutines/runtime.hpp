@@ -1,5 +1,6 @@
-// runtime.hpp: an M:N scheduler of goroutines in the manner of Go's runtime: G (goroutine),
-// M (OS thread), P (processor: the right to run goroutines, with a local run queue).
+// runtime.hpp: an M:N scheduler of goroutines in the manner of Go's runtime: G
+// (goroutine), M (OS thread), P (processor: the right to run goroutines, with a local run
+// queue).
 #pragma once
 
 // [design]
@@ -101,12 +102,12 @@ using Clock = std::chrono::steady_clock;
 
 /// How a Runtime runs: processors, stacks, tracing.
 struct Options {
-    unsigned procs = 0;                 ///< number of Ps (GOMAXPROCS); 0: one per CPU
+    unsigned procs = 0;                  ///< number of Ps (GOMAXPROCS); 0: one per CPU
     std::size_t stack_size = 64 * 1024;  ///< usable bytes per goroutine stack
-    bool guard = true;                  ///< a guard page below every stack
-    bool trace = false;                 ///< record the scheduler trace (trace())
-    std::uint32_t seed = 1;             ///< seeds the random choices (steal order, select)
-    bool steal_one = false;             ///< steal one G instead of half (exercise)
+    bool guard = true;                   ///< a guard page below every stack
+    bool trace = false;                  ///< record the scheduler trace (trace())
+    std::uint32_t seed = 1;  ///< seeds the random choices (steal order, select)
+    bool steal_one = false;  ///< steal one G instead of half (exercise)
 };
 
 /// Why a goroutine is parked, as Go's tracebacks say it.
@@ -122,12 +123,18 @@ enum class Wait : std::uint8_t {
 /// The words Go prints for @p w ("chan send", "chan receive", ...).
 inline const char* wait_name(Wait w) {
     switch (w) {
-    case Wait::chan_send: return "chan send";
-    case Wait::chan_receive: return "chan receive";
-    case Wait::select: return "select";
-    case Wait::sleep: return "sleep";
-    case Wait::io: return "IO wait";
-    default: return "running";
+        case Wait::chan_send:
+            return "chan send";
+        case Wait::chan_receive:
+            return "chan receive";
+        case Wait::select:
+            return "select";
+        case Wait::sleep:
+            return "sleep";
+        case Wait::io:
+            return "IO wait";
+        default:
+            return "running";
     }
 }
 
@@ -173,10 +180,10 @@ struct TraceEvent {
 
 /// Counters a run leaves behind (Runtime::stats()).
 struct Stats {
-    std::uint64_t spawned = 0;     ///< goroutines created
-    std::uint64_t steals = 0;      ///< successful steals
-    std::uint64_t stolen = 0;      ///< goroutines moved by them
-    std::uint64_t threads = 0;     ///< Ms (OS threads) used, the caller's included
+    std::uint64_t spawned = 0;      ///< goroutines created
+    std::uint64_t steals = 0;       ///< successful steals
+    std::uint64_t stolen = 0;       ///< goroutines moved by them
+    std::uint64_t threads = 0;      ///< Ms (OS threads) used, the caller's included
     std::uint64_t futex_parks = 0;  ///< times an M slept on its futex
 };
 
@@ -339,8 +346,10 @@ class Runtime {
 public:
     /// A runtime configured by @p options (not started: see run()).
     explicit Runtime(Options options = {}) : opt_(options) {
-        nprocs_ = opt_.procs ? opt_.procs : std::max(1u, std::thread::hardware_concurrency());
-        const auto guard = opt_.guard ? green::Stack::Guard::yes : green::Stack::Guard::no;
+        nprocs_ =
+            opt_.procs ? opt_.procs : std::max(1u, std::thread::hardware_concurrency());
+        const auto guard =
+            opt_.guard ? green::Stack::Guard::yes : green::Stack::Guard::no;
         for (unsigned i = 0; i < nprocs_; ++i)
             allp_.push_back(std::make_unique<detail::P>(i, opt_.stack_size, guard));
     }
@@ -396,9 +405,9 @@ public:
                 if (m.get() != m0 && m->thread.joinable()) m->thread.join();
             stats_.threads = allm_.size();
             stats_.spawned = spawned_.load();
-            std::stable_sort(trace_.begin(), trace_.end(), [](const auto& a, const auto& b) {
-                return a.begin_ns < b.begin_ns;
-            });
+            std::stable_sort(
+                trace_.begin(), trace_.end(),
+                [](const auto& a, const auto& b) { return a.begin_ns < b.begin_ns; });
             if (err) std::rethrow_exception(err);
         }
         detail::acquire(&done_sync_);  // every goroutine's last step comes before this
@@ -420,8 +429,8 @@ public:
     /// The trace of the last run (Options::trace), ordered by M, then time.
     const std::vector<TraceEvent>& trace() const { return trace_; }
 
-    /// Writes the trace as Chrome trace-event JSON: one lane per P, one slice per run of a
-    /// goroutine, an instant event per steal.
+    /// Writes the trace as Chrome trace-event JSON: one lane per P, one slice per run of
+    /// a goroutine, an instant event per steal.
     void write_chrome_trace(std::ostream& out) const {
         out << "{\"traceEvents\": [\n";
         bool first = true;
@@ -434,8 +443,9 @@ public:
         for (const auto& e : trace_) {
             out << ",\n";
             if (e.kind == TraceEvent::run)
-                out << "{\"name\": \"G" << e.g << "\", \"ph\": \"X\", \"pid\": 1, \"tid\": "
-                    << e.p << ", \"ts\": " << e.begin_ns / 1000.0
+                out << "{\"name\": \"G" << e.g
+                    << "\", \"ph\": \"X\", \"pid\": 1, \"tid\": " << e.p
+                    << ", \"ts\": " << e.begin_ns / 1000.0
                     << ", \"dur\": " << (e.end_ns - e.begin_ns) / 1000.0
                     << ", \"args\": {\"M\": " << e.m << "}}";
             else
@@ -566,8 +576,10 @@ public:
         const bool earliest = timers_.top().g == g;
         // A poller waiting for a later deadline must wake up to see this one.
         if (earliest) {
-            if (polling_.load()) poller_.wake();
-            else wakep(true);
+            if (polling_.load())
+                poller_.wake();
+            else
+                wakep(true);
         }
         park(g, Wait::sleep, unlock_timers, this);
     }
@@ -591,13 +603,16 @@ public:
                 Runtime* rt = r->rt;
                 detail::G* gg = r->g;
                 const int fdd = r->fd;
-                rt->poller_.add(fdd, r->events | EPOLLONESHOT, [rt, gg, fdd](std::uint32_t) {
-                    rt->poller_.remove(fdd);
-                    rt->io_waiters_.fetch_sub(1);
-                    rt->ready(gg);
-                });
-                if (rt->polling_.load()) rt->poller_.wake();
-                else rt->wakep(true);
+                rt->poller_.add(fdd, r->events | EPOLLONESHOT,
+                                [rt, gg, fdd](std::uint32_t) {
+                                    rt->poller_.remove(fdd);
+                                    rt->io_waiters_.fetch_sub(1);
+                                    rt->ready(gg);
+                                });
+                if (rt->polling_.load())
+                    rt->poller_.wake();
+                else
+                    rt->wakep(true);
             },
             &req);
     }
@@ -656,7 +671,8 @@ private:
         allm_.clear();
         midle_.clear();
         pidle_.clear();
-        for (auto it = allp_.rbegin(); it != allp_.rend(); ++it) pidle_.push_back(it->get());
+        for (auto it = allp_.rbegin(); it != allp_.rend(); ++it)
+            pidle_.push_back(it->get());
         npidle_.store(nprocs_);
         nmspinning_.store(0);
     }
@@ -715,25 +731,27 @@ private:
         const unsigned p_id = m->p ? m->p->id : 0;
         green::switch_to(m->g0, g->ctx, g, green::Sync::none);
         if (opt_.trace)
-            m->events.push_back({TraceEvent::run, begin, now_ns(), m->id, p_id, g->id, 0,
-                                 0, 0});
+            m->events.push_back(
+                {TraceEvent::run, begin, now_ns(), m->id, p_id, g->id, 0, 0, 0});
         green::detail::running_guard = {};
         m->curg = nullptr;
         switch (g->action) {
-        case detail::Action::park:
-            if (g->commit) g->commit(g->commit_arg);
-            break;
-        case detail::Action::yield: {
-            std::lock_guard lock(sched_mu_);
-            global_push(g);
-            break;
-        }
-        case detail::Action::exit_syscall: {
-            std::lock_guard lock(sched_mu_);
-            global_push(g);
-            break;
-        }
-        case detail::Action::exit: finish(m, g); break;
+            case detail::Action::park:
+                if (g->commit) g->commit(g->commit_arg);
+                break;
+            case detail::Action::yield: {
+                std::lock_guard lock(sched_mu_);
+                global_push(g);
+                break;
+            }
+            case detail::Action::exit_syscall: {
+                std::lock_guard lock(sched_mu_);
+                global_push(g);
+                break;
+            }
+            case detail::Action::exit:
+                finish(m, g);
+                break;
         }
     }
     // [/execute]
@@ -964,7 +982,8 @@ private:
                 std::lock_guard lock(sched_mu_);
                 if (detail::G* g = global_pop()) {
                     // take a batch along, as Go's globrunqget does
-                    std::size_t n = std::min<std::size_t>(global_.size() / nprocs_ + 1, 64);
+                    std::size_t n =
+                        std::min<std::size_t>(global_.size() / nprocs_ + 1, 64);
                     while (n-- > 0)
                         if (detail::G* more = global_pop()) put_local(p, more, false);
                     return g;
@@ -1046,7 +1065,8 @@ private:
     // Without a P: wait in the poller when sleepers or descriptors wait and nobody polls,
     // else sleep on the futex.
     void poll_or_sleep(detail::M* m) {
-        if ((ntimers_.load() != 0 || io_waiters_.load() != 0) && !polling_.exchange(true)) {
+        if ((ntimers_.load() != 0 || io_waiters_.load() != 0) &&
+            !polling_.exchange(true)) {
             int timeout = -1;
             {
                 std::lock_guard lock(timer_lock_);
@@ -1128,8 +1148,8 @@ private:
     std::exception_ptr first_error_;
     Stats stats_;
     std::atomic<std::uint64_t> futex_parks_{0};
-    green::StackPool spare_stacks_{opt_.stack_size, opt_.guard ? green::Stack::Guard::yes
-                                                               : green::Stack::Guard::no};
+    green::StackPool spare_stacks_{
+        opt_.stack_size, opt_.guard ? green::Stack::Guard::yes : green::Stack::Guard::no};
     std::vector<TraceEvent> trace_;
     Clock::time_point epoch_;
     char done_sync_ = 0;

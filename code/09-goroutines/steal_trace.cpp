@@ -28,8 +28,9 @@ static std::uint64_t work(int units) {
 int main(int argc, char** argv) {
     int procs = 4, goroutines = 64, units = 40, rounds = 3;
     std::string csv = "trace.csv", json = "trace.json";
-    book::cli::Parser cli("steal_trace", "Spawns goroutines on one P, lets the idle Ps "
-                                         "steal them, and writes the scheduler trace.");
+    book::cli::Parser cli("steal_trace",
+                          "Spawns goroutines on one P, lets the idle Ps "
+                          "steal them, and writes the scheduler trace.");
     cli.option("procs", procs, 2, 16, "Ps (GOMAXPROCS)")
         .option("goroutines", goroutines, 1, 10000, "goroutines the main one spawns")
         .option("units", units, 1, 100000, "work per slice (thousands of steps)")
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
     std::printf("goroutines that ran to completion: %d of %d\n", finished, goroutines);
     std::printf("goroutines seen running in the trace: %zu (main included)\n",
                 runs_per_g.size());
-    std::printf("== runs per P (a run lasts until the goroutine yields, parks or ends)\n");
+    std::printf(
+        "== runs per P (a run lasts until the goroutine yields, parks or ends)\n");
     for (auto [p, n] : runs_per_p) std::printf("P%u: %d runs\n", p, n);
     std::printf("== steals\n");
     std::printf("%d steals moved %u goroutines; steals from an empty queue: %d\n", steals,

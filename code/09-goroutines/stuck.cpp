@@ -1,5 +1,6 @@
 // stuck.cpp: the runtime detects and reports what Go's runtime reports (all goroutines
-// asleep, closing twice, sending on a closed channel) and a goroutine leak Go leaves silent.
+// asleep, closing twice, sending on a closed channel) and a goroutine leak Go leaves
+// silent.
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -26,8 +27,9 @@ void attempt(const char* title, int procs, F body) {
 
 int main(int argc, char** argv) {
     int procs = 2, senders = 3;
-    book::cli::Parser cli("stuck", "Shows the runtime's reports of a deadlock, a leak, "
-                                   "a double close and a send on a closed channel.");
+    book::cli::Parser cli("stuck",
+                          "Shows the runtime's reports of a deadlock, a leak, "
+                          "a double close and a send on a closed channel.");
     cli.option("procs", procs, 1, 64, "Ps (GOMAXPROCS)")
         .option("senders", senders, 1, 100, "goroutines leaked by the first example");
     cli.parse(argc, argv);

@@ -1,5 +1,5 @@
-// versus.cpp: the book's runtime against Go's on the same six workloads, interleaved in one
-// run: each repetition starts both programs alternately, in a shuffled order.
+// versus.cpp: the book's runtime against Go's on the same six workloads, interleaved in
+// one run: each repetition starts both programs alternately, in a shuffled order.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -55,8 +55,9 @@ int main(int argc, char** argv) {
     int reps = 5, warmup = 1;
     long pingpong_n = 200000, skynet_n = 1000000, buffered_n = 1000000, sieve_n = 1000,
          spawn_n = 100000, memory_n = 20000;
-    book::cli::Parser cli("versus", "Runs gobench (the book) and gobench-go (Go) "
-                                    "alternately and compares their medians.");
+    book::cli::Parser cli("versus",
+                          "Runs gobench (the book) and gobench-go (Go) "
+                          "alternately and compares their medians.");
     cli.option("book", book_exe, "the book's gobench executable")
         .option("go", go_exe, "Go's gobench executable (absent: the book's alone)")
         .option("reps", reps, 1, 100, "measured runs of each program and workload")
@@ -99,9 +100,10 @@ int main(int argc, char** argv) {
         csv_out.open(csv);
         csv_out << "workload,impl,rep,value,unit\n";
     }
-    std::printf("== the runs (%d warm-up, %d measured per program and workload, "
-                "interleaved in a shuffled order)\n",
-                warmup, reps);
+    std::printf(
+        "== the runs (%d warm-up, %d measured per program and workload, "
+        "interleaved in a shuffled order)\n",
+        warmup, reps);
     // [interleave]
     std::mt19937 order_rng(book::measure::default_order_seed);
     std::vector<std::pair<std::size_t, std::string>> order;
@@ -118,8 +120,8 @@ int main(int argc, char** argv) {
             if (rep < 0) continue;
             samples[workloads[w].name + "/" + impl].push_back(v);
             if (csv_out)
-                csv_out << workloads[w].name << ',' << impl << ',' << rep << ',' << v << ','
-                        << workloads[w].unit << '\n';
+                csv_out << workloads[w].name << ',' << impl << ',' << rep << ',' << v
+                        << ',' << workloads[w].unit << '\n';
         }
     }
     // [/interleave]
@@ -143,8 +145,8 @@ int main(int argc, char** argv) {
                           w.unit.c_str());
             std::snprintf(rs, sizeof rs, "%.2fx", b.median / g.median);
         }
-        std::printf("%-28s %-26s %-26s %s\n", (w.label + " n=" + std::to_string(w.n)).c_str(),
-                    bs, gs, rs);
+        std::printf("%-28s %-26s %-26s %s\n",
+                    (w.label + " n=" + std::to_string(w.n)).c_str(), bs, gs, rs);
     }
     if (!costs_path.empty()) costs.write(costs_path);
     return 0;

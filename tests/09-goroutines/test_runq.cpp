@@ -25,7 +25,8 @@ TEST_CASE("a full queue moves half of its entries and the new one to the overflo
     int items[17];
     std::vector<int*> overflow;
     for (int& i : items)
-        q.push(&i, [&](int** batch, std::size_t n) { overflow.assign(batch, batch + n); });
+        q.push(&i,
+               [&](int** batch, std::size_t n) { overflow.assign(batch, batch + n); });
     REQUIRE(overflow.size() == 9);  // the 8 oldest and the 17th
     for (int i = 0; i < 8; ++i) CHECK(overflow[i] == &items[i]);
     CHECK(overflow[8] == &items[16]);
@@ -37,8 +38,8 @@ TEST_CASE("stealing takes half, rounded up, from the head") {
     int items[7];
     for (int& i : items) victim.push(&i, [](int**, std::size_t) {});
     int* got = thief.steal_half(victim);
-    CHECK(got == &items[3]);      // the last of the 4 taken is returned
-    CHECK(thief.size() == 3);     // the other 3 stay in the thief's queue
+    CHECK(got == &items[3]);   // the last of the 4 taken is returned
+    CHECK(thief.size() == 3);  // the other 3 stay in the thief's queue
     CHECK(victim.size() == 3);
     CHECK(thief.pop() == &items[0]);
     CHECK(victim.pop() == &items[4]);

@@ -53,7 +53,8 @@ TEST_CASE("goroutines spawned in a tree report every leaf through channels") {
             }
             go::Chan<long long> sums(5);
             for (int i = 0; i < 5; ++i)
-                go::go([num, size, sums, i] { node(num + i * (size / 5), size / 5, sums); });
+                go::go(
+                    [num, size, sums, i] { node(num + i * (size / 5), size / 5, sums); });
             long long sum = 0;
             for (int i = 0; i < 5; ++i) sum += sums.recv();
             out.send(sum);
@@ -100,7 +101,7 @@ TEST_CASE("a buffered channel keeps order and blocks only when full") {
         go::Chan<int> ch(3);
         ch.send(1);
         ch.send(2);
-        ch.send(3);  // full now, and no goroutine was needed
+        ch.send(3);                              // full now, and no goroutine was needed
         go::go([ch]() mutable { ch.send(4); });  // blocks until a receive makes room
         for (int i = 0; i < 4; ++i) order.push_back(ch.recv());
     });
@@ -185,8 +186,8 @@ TEST_CASE("select chooses uniformly among ready cases with a seeded source") {
                     b.send(2);
                     c.send(3);
                 }
-                int k = go::select({go::recv_case(a, va), go::recv_case(b, vb),
-                                    go::recv_case(c, vc)});
+                int k = go::select(
+                    {go::recv_case(a, va), go::recv_case(b, vb), go::recv_case(c, vc)});
                 ++hits[k];
                 (k == 0 ? a : k == 1 ? b : c).send(k + 1);  // every case ready again
             }

@@ -15,19 +15,20 @@ TEST_CASE("the first error cancels the tasks that wait on done") {
     std::atomic<int> cancelled{0};
     std::string run_error;
     try {
-      rt.run([&] {
-        go::exercise::Group g;
-        go::Chan<int> never;  // the slow tasks' work never arrives
-        for (int i = 0; i < 5; ++i)
-            g.go([&]() -> std::string {
-                int v = 0;
-                if (go::select({go::recv_case(never, v), go::recv_case(g.done(), v)}) == 1)
-                    cancelled.fetch_add(1);
-                return "";
-            });
-        g.go([] { return std::string("disk full"); });
-        error = g.wait();
-      });
+        rt.run([&] {
+            go::exercise::Group g;
+            go::Chan<int> never;  // the slow tasks' work never arrives
+            for (int i = 0; i < 5; ++i)
+                g.go([&]() -> std::string {
+                    int v = 0;
+                    if (go::select(
+                            {go::recv_case(never, v), go::recv_case(g.done(), v)}) == 1)
+                        cancelled.fetch_add(1);
+                    return "";
+                });
+            g.go([] { return std::string("disk full"); });
+            error = g.wait();
+        });
     } catch (const std::exception& e) {
         run_error = e.what();  // a leak: tasks left blocked after main returned
     }

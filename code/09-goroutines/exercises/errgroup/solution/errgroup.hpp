@@ -44,7 +44,8 @@ private:
     Chan<int> done_;
     Chan<int> finished_{1024};  // room for many finishers: none blocks for long
     int started_ = 0;
-    std::mutex mutex_;  // guards first_ (held for a few instructions, never across a park)
+    std::mutex
+        mutex_;  // guards first_ (held for a few instructions, never across a park)
     std::string first_;
 };
 

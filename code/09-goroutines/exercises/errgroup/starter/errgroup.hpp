@@ -33,7 +33,8 @@ public:
 
 private:
     Chan<int> done_;
-    std::mutex mutex_;  // guards first_ (held for a few instructions, never across a park)
+    std::mutex
+        mutex_;  // guards first_ (held for a few instructions, never across a park)
     std::string first_;
 };
 
