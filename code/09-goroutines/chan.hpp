@@ -315,10 +315,12 @@ private:
 
 /// One case of select(): made by recv_case() or send_case().
 struct Case {
-    detail::ChanBase* chan = nullptr;  ///< the channel (nullptr: never ready, Go's nil)
-    bool is_send = false;              ///< send or receive
-    void* elem = nullptr;              ///< T* the value comes from or goes to
-    bool* ok = nullptr;                ///< receive: set to false when closed (optional)
+    /// @cond INTERNAL
+    detail::ChanBase* chan = nullptr;  // the channel (nullptr: never ready, Go's nil)
+    /// @endcond
+    bool is_send = false;  ///< send or receive
+    void* elem = nullptr;  ///< T* the value comes from or goes to
+    bool* ok = nullptr;    ///< receive: set to false when closed (optional)
 };
 
 /// A receive case: the value goes to @p out, and @p ok (if given) is false when closed.
