@@ -150,7 +150,8 @@ func main() {
 	capacity := flag.Int("cap", 128, "capacity of the buffered channel")
 	flag.Parse()
 	if *n < 1 || *procs < 0 || *capacity < 1 || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: gobench [--workload W] [--n N] [--procs P] [--cap C]")
+		fmt.Fprintln(os.Stderr,
+			"usage: gobench [--workload W] [--n N] [--procs P] [--cap C]")
 		os.Exit(2)
 	}
 	if *procs > 0 {

@@ -18,7 +18,7 @@ TEST_CASE("a value that arrives before the timeout is received") {
         rt.run([&] {
             go::Chan<int> ch;
             go::go([ch]() mutable { ch.send(42); });
-            got = go::exercise::recv_timeout(ch, value, 10000ms);
+            got = go::exercise::recv_timeout(ch, value, 3000ms);
         });
     } catch (const std::exception& e) {
         error = e.what();
