@@ -18,11 +18,13 @@ TEST_CASE("the first error cancels the tasks that wait on done") {
         rt.run([&] {
             go::exercise::Group g;
             go::Chan<int> never;  // the slow tasks' work never arrives
+            go::Chan<int> done =
+                g.done();  // a handle: the tasks may outlive a wrong wait()
             for (int i = 0; i < 5; ++i)
-                g.go([&]() -> std::string {
+                g.go([&cancelled, never, done]() mutable -> std::string {
                     int v = 0;
-                    if (go::select(
-                            {go::recv_case(never, v), go::recv_case(g.done(), v)}) == 1)
+                    if (go::select({go::recv_case(never, v), go::recv_case(done, v)}) ==
+                        1)
                         cancelled.fetch_add(1);
                     return "";
                 });
