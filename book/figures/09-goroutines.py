@@ -81,7 +81,7 @@ def draw_versus(rows):
         ax.axhline(1.0, color=theme.muted, linewidth=1, linestyle="--")
         ax.set_xticks(range(len(present)))
         ax.set_xticklabels([labels[w] for w in present], fontsize=8)
-        ax.set_ylabel("median / Go's median (lower is faster or smaller)")
+        ax.set_ylabel("median / Go's median\n(lower: faster or smaller)")
         ax.legend(fontsize=8, frameon=False)
         ax.grid(axis="y")
         ax.set_axisbelow(True)
