@@ -72,6 +72,18 @@ def chapter_entry(env, chapter=None):
     return chapter, chapters[chapter]
 
 
+def capture_file(entry, argument, directive):
+    """The path of a data file a capture wrote, from a directive's `program:file` argument."""
+    prog, _, file = argument.partition(":")
+    cap = next((c for c in entry["captures"] if c["name"] == prog), None)
+    if cap is None or not file:
+        raise BookError(f"{directive} needs program:file of a declared capture, got {argument}")
+    path = os.path.join(cap["dir"], file)
+    if not os.path.exists(path):
+        raise BookError(f"{path} is missing: was it declared in DATA and written by the run?")
+    return path, prog, file
+
+
 def rel_to_doc(env, abs_path):
     """A path Sphinx resolves relative to the current document, for files anywhere on disk."""
     doc_dir = os.path.dirname(env.doc2path(env.docname))
@@ -500,13 +512,7 @@ class CapturedTable(SphinxDirective):
             return absent
         try:
             chapter, entry = chapter_entry(self.env, self.options.get("chapter"))
-            prog, _, file = self.arguments[0].partition(":")
-            cap = next((c for c in entry["captures"] if c["name"] == prog), None)
-            if cap is None or not file:
-                raise BookError(f"captured-table needs program:file of a declared capture, got {self.arguments[0]}")
-            path = os.path.join(cap["dir"], file)
-            if not os.path.exists(path):
-                raise BookError(f"{path} is missing: was it declared in DATA and written by the run?")
+            path, prog, file = capture_file(entry, self.arguments[0], "captured-table")
             self.env.note_dependency(path)
             with open(path, newline="", encoding="utf-8") as f:
                 rows = list(csv.reader(f))
@@ -609,13 +615,7 @@ class CapturedDownload(SphinxDirective):
     def run(self):
         try:
             chapter, entry = chapter_entry(self.env)
-            prog, _, file = self.arguments[0].partition(":")
-            cap = next((c for c in entry["captures"] if c["name"] == prog), None)
-            if cap is None or not file:
-                raise BookError(f"captured-download needs program:file of a declared capture, got {self.arguments[0]}")
-            path = os.path.join(cap["dir"], file)
-            if not os.path.exists(path):
-                raise BookError(f"{path} is missing: was it declared in DATA and written by the run?")
+            path, _, file = capture_file(entry, self.arguments[0], "captured-download")
         except BookError as e:
             raise self.error(str(e))
         para = nodes.paragraph(classes=["captured-download"])
