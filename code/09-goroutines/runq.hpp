@@ -89,10 +89,11 @@ public:
     /// Any thread, on its own (empty-ish) queue: takes half (rounded up) of @p victim's
     /// entries, keeps all but the last in this queue and returns the last; nullptr when
     /// @p victim was empty. This queue must have room for N/2 entries (an empty one
-    /// has).
-    T steal_half(RunQueue& victim) {
+    /// has). When @p seen is given, it receives how many entries @p victim held at the
+    /// moment of the steal.
+    T steal_half(RunQueue& victim, std::uint32_t* seen = nullptr) {
         const std::uint32_t t = tail_.load(std::memory_order_relaxed);
-        const std::uint32_t n = victim.grab(*this, t);
+        const std::uint32_t n = victim.grab(*this, t, seen);
         if (n == 0) return nullptr;
         T last = slot(t + n - 1).load(std::memory_order_relaxed);
         if (n > 1) tail_.store(t + n - 1, std::memory_order_seq_cst);
@@ -101,14 +102,16 @@ public:
 
     /// Like steal_half(), but takes a single entry (the oldest): for the exercise that
     /// compares the two policies.
-    T steal_one(RunQueue& victim) {
+    T steal_one(RunQueue& victim, std::uint32_t* seen = nullptr) {
         for (;;) {
             std::uint32_t h = victim.head_.load(std::memory_order_acquire);
             const std::uint32_t t = victim.tail_.load(std::memory_order_acquire);
             if (t == h || t - h > N) return nullptr;
             T item = victim.slot(h).load(std::memory_order_relaxed);
-            if (victim.head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel))
+            if (victim.head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel)) {
+                if (seen) *seen = t - h;
                 return item;
+            }
         }
     }
     // [/steal]
@@ -126,20 +129,22 @@ private:
     std::atomic<T>& slot(std::uint32_t i) { return slots_[i & (N - 1)]; }
 
     // Copies half of this queue's entries into @p into's ring from index @p at, then
-    // claims them; returns how many (0: empty).
-    std::uint32_t grab(RunQueue& into, std::uint32_t at) {
+    // claims them; returns how many (0: empty) and, through @p seen, how many there were.
+    std::uint32_t grab(RunQueue& into, std::uint32_t at, std::uint32_t* seen) {
         for (;;) {
             std::uint32_t h = head_.load(std::memory_order_acquire);
             const std::uint32_t t = tail_.load(std::memory_order_acquire);
-            std::uint32_t n = t - h;
-            n = n - n / 2;
+            const std::uint32_t held = t - h;
+            const std::uint32_t n = held - held / 2;
             if (n == 0) return 0;
             if (n > N / 2) continue;  // read head and tail at different times: retry
             for (std::uint32_t i = 0; i < n; ++i)
                 into.slot(at + i).store(slot(h + i).load(std::memory_order_relaxed),
                                         std::memory_order_relaxed);
-            if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel))
+            if (head_.compare_exchange_weak(h, h + n, std::memory_order_acq_rel)) {
+                if (seen) *seen = held;
                 return n;
+            }
         }
     }
 

@@ -18,7 +18,7 @@
 // - global queue: runnable Gs nobody's local queue holds (overflow, yields, Gs made
 //   ready by an M without a P); protected by the scheduler lock.
 // - spinning M: an M with a P that looks for work (queues, timers, other Ps' queues)
-//   before it parks. At most about half of the Ps spin at once.
+//   before it parks. At most about half as many Ms spin as there are busy Ps.
 // - parking an M: sleeping on a futex word of its own (notesleep/notewakeup in Go).
 //
 // Rejected.
@@ -29,9 +29,10 @@
 // - A Chase-Lev deque: unbounded, but the owner's pop (LIFO) and thieves' take (FIFO)
 //   fight over the last element; Go's bounded FIFO ring with a runnext slot and the
 //   global queue as overflow is simpler and gives FIFO fairness.
-// - Preempting a G by a timer signal (Go 1.14's asynchronous preemption): it needs every
-//   instruction of the G to be a safe point for the garbage collector and the stack
-//   scanner; here a G runs until it blocks, yields or finishes (cooperative).
+// - Preempting a G by a timer signal (Go 1.14's asynchronous preemption): the signal
+//   handler must know that the interrupted instruction is a safe point, which Go's
+//   compiler records for the code it emits; a C++ compiler records nothing of the kind,
+//   so here a G runs until it blocks, yields or finishes (cooperative).
 //
 // Protocol (the numbers are referred to in the chapter).
 // 1. go(fn) (spawn): make a G, put it in the current P's runnext slot (the G that was
@@ -39,9 +40,10 @@
 //    queue), then wakep().
 // 2. wakep(): if a P is idle and no M is spinning, take the idle P and start an M on it
 //    (an idle M if there is one, else a new thread), marked spinning.
-// 3. schedule() on every M, find_runnable(): runnext, the local queue, the global queue
-//    (first every 61st tick, for fairness), expired timers, then, spinning, steal half
-//    of a random victim's queue (four rounds; the last may take the victim's runnext).
+// 3. schedule() on every M, find_runnable(): expired timers, runnext, the local queue,
+//    the global queue (first every 61st tick of the M, for fairness), then, spinning,
+//    steal half of a random victim's queue (four rounds; the last may take the victim's
+//    runnext).
 // 4. A spinning M that found work stops spinning and calls wakep(): the next M spins.
 // 5. Found nothing: put the P on the idle list, stop spinning, re-check every queue
 //    (a producer that saw "someone spins" may have pushed meanwhile), then park: on the
@@ -1010,10 +1012,14 @@ private:
             for (unsigned i = 0; i < nprocs_; ++i) {
                 detail::P* victim = allp_[(start + i) % nprocs_].get();
                 if (victim == self) continue;
-                const unsigned before = static_cast<unsigned>(victim->runq.size());
-                detail::G* g = opt_.steal_one ? self->runq.steal_one(victim->runq)
-                                              : self->runq.steal_half(victim->runq);
-                if (g == nullptr && round == 3) g = victim->runnext.exchange(nullptr);
+                std::uint32_t before = 0;  // the victim's entries when the steal happened
+                detail::G* g = opt_.steal_one
+                                   ? self->runq.steal_one(victim->runq, &before)
+                                   : self->runq.steal_half(victim->runq, &before);
+                if (g == nullptr && round == 3) {
+                    g = victim->runnext.exchange(nullptr);
+                    before = g != nullptr ? 1 : 0;
+                }
                 if (g != nullptr) {
                     const unsigned n = 1 + static_cast<unsigned>(self->runq.size());
                     {
@@ -1023,8 +1029,7 @@ private:
                     }
                     if (opt_.trace)
                         m->events.push_back({TraceEvent::steal, now_ns(), now_ns(), m->id,
-                                             self->id, g->id, victim->id, n,
-                                             std::max(before, n)});
+                                             self->id, g->id, victim->id, n, before});
                     return g;
                 }
             }
