@@ -63,6 +63,11 @@ def plain_references(path):
             if CITATION.search(before):
                 continue
             found.append((number, m.group()))
+        # A reference broken across two lines: "chapter" at the end of one, its number on the next.
+        following = lines[number] if number < len(lines) else ""
+        if re.search(r"\b[Cc]hapters?\s*$", text) and re.match(r"\s*\d", following):
+            if not CITATION.search((previous + " " + line)[-200:]):
+                found.append((number, text.split()[-1] + " " + following.split()[0]))
         previous = line if line.strip() else ""
     return found
 
