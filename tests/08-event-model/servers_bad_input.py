@@ -140,6 +140,8 @@ def main():
     ap.add_argument("--bindir", required=True)
     ap.add_argument("--node")
     ap.add_argument("--script")
+    ap.add_argument("--emulator", default="",
+                    help="run the servers through this emulator (a cross-built preset)")
     ap.add_argument("servers", nargs="+")
     a = ap.parse_args()
     ok = True
@@ -154,7 +156,7 @@ def main():
             if not os.path.exists(path):
                 print(f"{name}: skipped, not built in this preset")
                 continue
-            argv = [path]
+            argv = a.emulator.split() + [path]
         ok = run_one(name, argv) and ok
     sys.exit(0 if ok else 1)
 
