@@ -747,8 +747,17 @@ private:
                 break;
             }
             case detail::Action::exit_syscall: {
-                std::lock_guard lock(sched_mu_);
-                global_push(g);
+                // Ask for an idle P again under the lock that drop_p() takes: an M that
+                // gave its P up after exit_syscall() looked either sees g in the global
+                // queue or left the P for us (Go's exitsyscall0). Queueing g without
+                // this second look lost it once: the only P idle, g queued, every M
+                // asleep.
+                {
+                    std::lock_guard lock(sched_mu_);
+                    m->p = pidle_get_locked();
+                    if (m->p == nullptr) global_push(g);
+                }
+                if (m->p != nullptr) put_local(m->p, g, true);
                 break;
             }
             case detail::Action::exit:
