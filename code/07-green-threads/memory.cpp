@@ -277,6 +277,10 @@ int main(int argc, char** argv) {
         malloc_trim(0);  // as for the green threads: no heap pages kept from before
         t.push_back(thread_round(threads, create_ns));
         const Round& x = t.back();
+        if (x.alive == 0) {  // nothing to divide by: say so rather than print NaN
+            std::fprintf(stderr, "memory: round %d could not create any OS thread\n", r);
+            return 1;
+        }
         std::printf("%5d %7ld %13.1f %9.1f %14.1f %9.1f %19.1f %9.1f\n", r, x.alive,
                     x.vm_kib / 1024.0, x.per(x.vm_kib), x.rss_kib / 1024.0,
                     x.per(x.rss_kib), x.kernel_stack_kib / 1024.0,
