@@ -15,7 +15,10 @@ TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def shown(value, unit):
-    """A value with three significant digits and its unit: 2.71 ns, 194 us, 19,669 s."""
+    """A value with three significant digits and its unit: 2.71 ns, 194 us, 19,669 s; a
+    size of a KiB or more in KiB, then in bytes: 4.25 KiB = 4,349 bytes."""
+    if unit == "bytes" and value >= 1024:
+        return f"{value / 1024:.3g} KiB = {value:,.0f} bytes"
     if value >= 1000:
         return f"{value:,.0f} {unit}"
     return f"{value:.3g} {unit}"
@@ -136,25 +139,37 @@ def figure_of(costs, key, program=None, against=None):
     return text
 
 
-def print_models(costs, data, out_dir):
+# [models]
+def model_cell(costs, model, column, chapters):
+    """One numeric cell: a key (with the row's program and chapter), or an object with its
+    own key, program and chapter when another chapter measured it, and optionally the
+    words saying why its chapter may not write it (`absent`)."""
+    cell = model[column]
+    if cell is None:
+        return "not measured in the book"
+    if isinstance(cell, str):
+        cell = {"key": cell}
+    program = cell.get("program", model.get("program"))
+    cost = costs.get(cell["key"], program)
+    if cost is not None:
+        return f"{shown(cost['median'], cost['unit'])} ({cost['label']})"
+    if cell.get("chapter", model["chapter"]) not in chapters:
+        return "absent: chapter not built"
+    return "absent in this build" + (f": {cell['absent']}" if "absent" in cell else "")
+
+
+def print_models(costs, data, chapters, out_dir):
     print("== models: numeric cells (start one, switch or hand-off, memory per unit)")
     rows = []
     for m in data["models"]:
-        cells = []
-        for column in ("start", "switch", "memory"):
-            key = m[column]
-            cost = costs.get(key, m.get("program")) if key else None
-            if key is None:
-                cells.append("not measured in the book")
-            elif cost is None:
-                cells.append("absent in this build")
-            else:
-                cells.append(f"{shown(cost['median'], cost['unit'])} ({cost['label']})")
+        cells = [model_cell(costs, m, column, chapters)
+                 for column in ("start", "switch", "memory")]
         print(f"  {m['model']:21} {m['chapter'][:2]}  " + " | ".join(cells))
         rows.append([m["model"], m["chapter"], *cells])
     write_csv(f"{out_dir}/models.csv",
               ["model", "chapter", "start one", "switch or hand-off", "memory per unit"],
               rows)
+# [/models]
 
 
 def print_claims(costs, data, out_dir):
@@ -252,7 +267,7 @@ def main():
     print(f"cost files read: {len(index['files'])}, costs: {len(index['costs'])}")
     found, absent, missing = ladder(costs, data, chapters)
     print_ladder(found, absent, missing, args.out)
-    print_models(costs, data, args.out)
+    print_models(costs, data, chapters, args.out)
     print_claims(costs, data, args.out)
     appendix(costs, data, chapters, args.out)
 

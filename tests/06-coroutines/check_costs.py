@@ -10,6 +10,9 @@ def check(output, args):
     m = re.search(r"heap allocations per coroutine created: ([\d.]+)", output)
     assert m, "allocation count missing"
     assert float(m.group(1)) in (0.0, 1.0), "a coroutine frame is allocated once or elided, never anything else"
+    if float(m.group(1)) == 1.0:  # the cost file's coroutine.frame is this size
+        assert re.search(r"^size of one frame of one_value\(\): \d+ bytes$", output, re.M), \
+            "an allocated frame without its size"
     assert re.search(r"the vector holds \d+ bytes", output), "memory comparison missing"
     assert re.search(r"^== generator against the hand-written iterator\n"
                      r"generator / iterator, median over median: [\d.]+(e[+-]\d+)?$", output, re.M), \
