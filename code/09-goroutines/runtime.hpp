@@ -40,8 +40,9 @@
 //    queue), then wakep().
 // 2. wakep(): if a P is idle and no M is spinning, take the idle P and start an M on it
 //    (an idle M if there is one, else a new thread), marked spinning.
-// 3. schedule() on every M, find_runnable(): expired timers, runnext, the local queue,
-//    the global queue (first every 61st tick of the M, for fairness), then, spinning,
+// 3. schedule() on every M, find_runnable(): expired timers (and every 61st tick the
+//    ready descriptors, polled without blocking), runnext, the local queue, the global
+//    queue (first every 61st tick of the M, for fairness), then, spinning,
 //    steal half of a random victim's queue (four rounds; the last may take the victim's
 //    runnext).
 // 4. A spinning M that found work stops spinning and calls wakep(): the next M spins.
@@ -984,6 +985,7 @@ private:
             detail::P* p = m->p;
             ++m->tick;
             fire_timers();  // expired sleepers first, as Go's checkTimers
+            if (m->tick % 61 == 0) poll_ready();
             if (m->tick % 61 == 0 && global_size_.load() != 0) {
                 std::lock_guard lock(sched_mu_);
                 if (detail::G* g = global_pop()) return g;
@@ -1098,6 +1100,19 @@ private:
             return;  // find_runnable parks this M (stop_m) when it got no P
         }
         stop_m(m);
+    }
+
+    // Every 61st tick an M with a P also asks the poller, without blocking, which
+    // descriptors are ready. Otherwise a P that never runs out of work never reaches
+    // poll_or_sleep(), and a goroutine whose descriptor is ready waits as long as the
+    // others keep it busy (Go's sysmon polls when nobody has for 10 ms).
+    void poll_ready() {
+        if (io_waiters_.load() == 0 || polling_.exchange(true)) return;
+        if (!done_.load()) poller_.wait(0);  // callbacks ready Gs into this P
+        polling_.store(false);
+        // An M that went idle meanwhile found the poller taken and parked on its futex:
+        // if a P is idle, start an M on it, which waits in the poller in its place.
+        if (npidle_.load() != 0) wakep(true);
     }
 
     void fire_timers() {

@@ -289,6 +289,34 @@ TEST_CASE("a goroutine waiting for a descriptor parks, and the others run") {
     CHECK(ticks == 10);
 }
 
+TEST_CASE(
+    "a ready descriptor wakes its goroutine while the only P never runs out of work") {
+    // The spinner is always runnable, so the only M never idles into the poller: it must
+    // poll on its own (every 61st tick) or the spinner waits for the reader for ever.
+    go::Runtime rt(go::Options{.procs = 1});
+    std::atomic<bool> woke{false};
+    char got = 0;
+    long spins = 0;
+    int fds[2];
+    REQUIRE(pipe2(fds, O_NONBLOCK) == 0);
+    rt.run([&] {
+        go::go([&, r = fds[0]] {
+            go::wait_readable(r);
+            if (read(r, &got, 1) == 1) woke.store(true);
+        });
+        go::go([&, w = fds[1]] {
+            for (int i = 0; i < 10; ++i) go::yield();
+            if (write(w, "z", 1) != 1) return;
+            for (; !woke.load(); ++spins) go::yield();
+        });
+    });
+    close(fds[0]);
+    close(fds[1]);
+    CHECK(woke.load());
+    CHECK(got == 'z');
+    CHECK(spins > 0);
+}
+
 TEST_CASE("a blocking call hands its P over and the other goroutines keep running") {
     go::Runtime rt(go::Options{.procs = 1});
     int fds[2];
