@@ -48,7 +48,8 @@ long wait_and_read(How how, int fd, char* c) {
 
 // [scenario]
 // One run on `procs` Ps: a ticker counts its yields; a reader lets it tick `warm` times,
-// starts an OS thread that writes the pipe after `delay_ms`, then waits for the pipe.
+// starts an OS thread that writes the pipe after `delay_ms` (and, where the ticker can
+// run, after its next tick), then waits for the pipe.
 Result scenario(How how, unsigned procs, int delay_ms, std::uint64_t warm) {
     int fds[2];
     // wait_readable() wants a descriptor that never blocks, as Go's netpoller does.
@@ -74,10 +75,19 @@ Result scenario(How how, unsigned procs, int delay_ms, std::uint64_t warm) {
             while (ticks.load() < warm) go::yield();
             r.before = ticks.load();
             const auto t0 = Clock::now();
-            writer = std::thread([w = fds[1], delay_ms] {
-                std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-                if (write(w, "x", 1) != 1) std::perror("write");
-            });
+            const bool others_can_run = how != How::plain;
+            writer = std::thread(
+                [w = fds[1], delay_ms, others_can_run, &ticks, before = r.before] {
+                    const auto start = Clock::now();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+                    // Where the ticker can run, also wait (10 s at most) for one tick, so
+                    // that "ticks during the wait" depends on the runtime, not on how
+                    // soon a busy machine gave the ticker's thread a CPU.
+                    while (others_can_run && ticks.load() == before &&
+                           Clock::now() - start < std::chrono::seconds(10))
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    if (write(w, "x", 1) != 1) std::perror("write");
+                });
             char c = 0;
             r.bytes = wait_and_read(how, fds[0], &c);
             r.during = ticks.load() - r.before;
