@@ -53,8 +53,10 @@
 // 6. A G parks (channel, sleep, descriptor) by switching to g0, which then runs the
 //    park's commit function (unlock the channel): the waker can only find the G after
 //    its context is saved. ready(g) puts g in the waker's runnext and calls wakep().
-// 7. blocking(f): before f, the M hands its P to another M if there is work (Go's
-//    entersyscallblock); after f, it takes an idle P back or queues the G globally.
+// 7. blocking(f): before f, the M hands its P to another M if there is work, or if
+//    sleepers or descriptors wait and nobody polls (Go's entersyscallblock, handoffp);
+//    after f, it takes an idle P back or queues the G globally, both decided under
+//    sched_mu_ (Go's exitsyscall0).
 // 8. The last M to go idle with no sleeper, no descriptor and no system call in flight
 //    while goroutines remain has proved that all goroutines are asleep: it reports a
 //    deadlock (or, when main has returned, a goroutine leak) and unwinds them.
@@ -916,14 +918,29 @@ private:
     }
     // [/wakep]
 
-    // Hands a P given up by an M in a system call to another M when there is work.
+    // Hands a P given up by an M in a system call to another M when there is work, or
+    // when sleepers or descriptor waiters need an M in the poller (Go's handoffp).
     void handoff_p(detail::P* p) {
         if (p_has_work(p) || global_size_.load() != 0) {
             start_m(p, false);
             return;
         }
-        std::lock_guard lock(sched_mu_);
-        pidle_put_locked(p);
+        {
+            std::lock_guard lock(sched_mu_);
+            // Looked at again under the lock that exit_syscall() queues under: a
+            // goroutine queued between the look above and this put would otherwise
+            // sit beside an idle P with no M awake to run it.
+            const bool queued = !global_.empty();
+            // With no M polling, nothing would fire a timer or ask epoll until this
+            // call returns: a sleeper that the call waits for would never wake.
+            const bool waiters =
+                (ntimers_.load() != 0 || io_waiters_.load() != 0) && !polling_.load();
+            if (!queued && !waiters) {
+                pidle_put_locked(p);
+                return;
+            }
+        }
+        start_m(p, false);
     }
 
     // Parks m on its futex until start_m() gives it a P (or the runtime ends).

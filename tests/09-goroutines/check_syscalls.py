@@ -38,3 +38,5 @@ def check(output, args):
     assert handed[3] >= 2, f"blocking() on one P used {handed[3]} M(s), not a second one"
     # The reader parked; its M ran the ticker and polled the pipe between two ticks.
     assert parked[2] > 0, "the ticker never ran while the reader waited in wait_readable"
+    # Nothing started a second M: the only P was never idle and the poller is no thread.
+    assert parked[3] == 1, f"wait_readable on one P used {parked[3]} Ms"

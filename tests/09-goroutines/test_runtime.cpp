@@ -343,6 +343,29 @@ TEST_CASE("a blocking call hands its P over and the other goroutines keep runnin
     CHECK(rt.stats().threads >= 2);  // the blocked M's P went to a second M
 }
 
+TEST_CASE("a sleeper wakes while the only P's goroutine waits in a blocking call") {
+    // The blocking call waits for the sleeper, so the P it gives up must go to an M that
+    // waits in the poller for the sleeper's deadline; left idle, nobody would fire it.
+    go::Runtime rt(go::Options{.procs = 1});
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    long n = 0, wrote = 0;
+    char c = 0;
+    rt.run([&] {
+        go::go([&] {
+            go::sleep_for(std::chrono::milliseconds(20));
+            wrote = write(fds[1], "z", 1);
+        });
+        go::yield();  // the sleeper runs and parks on its timer first
+        n = go::blocking([&] { return read(fds[0], &c, 1); });
+    });
+    close(fds[0]);
+    close(fds[1]);
+    CHECK(wrote == 1);
+    CHECK(n == 1);
+    CHECK(c == 'z');
+}
+
 TEST_CASE("all goroutines asleep is reported as Go reports it, and unwound") {
     go::Runtime rt(go::Options{.procs = 2});
     std::atomic<int> destroyed{0};
