@@ -155,7 +155,9 @@ def model_cell(costs, model, column, chapters):
         return f"{shown(cost['median'], cost['unit'])} ({cost['label']})"
     if cell.get("chapter", model["chapter"]) not in chapters:
         return "absent: chapter not built"
-    return "absent in this build" + (f": {cell['absent']}" if "absent" in cell else "")
+    if "absent" in cell:  # the chapter may rightly not write it, and says why
+        return f"absent in this build: {cell['absent']}"
+    return f"MISSING: {cell['key']}"  # a built chapter did not write it: the check fails
 
 
 def print_models(costs, data, chapters, out_dir):
