@@ -1002,10 +1002,12 @@ private:
             detail::P* p = m->p;
             ++m->tick;
             fire_timers();  // expired sleepers first, as Go's checkTimers
-            if (m->tick % 61 == 0) poll_ready();
-            if (m->tick % 61 == 0 && global_size_.load() != 0) {
-                std::lock_guard lock(sched_mu_);
-                if (detail::G* g = global_pop()) return g;
+            if (m->tick % 61 == 0) {
+                poll_ready();
+                if (global_size_.load() != 0) {
+                    std::lock_guard lock(sched_mu_);
+                    if (detail::G* g = global_pop()) return g;
+                }
             }
             if (detail::G* g = get_local(p)) return g;
             if (global_size_.load() != 0) {

@@ -153,8 +153,9 @@ def model_cell(costs, model, column, chapters):
     cost = costs.get(cell["key"], program)
     if cost is not None:
         return f"{shown(cost['median'], cost['unit'])} ({cost['label']})"
-    if cell.get("chapter", model["chapter"]) not in chapters:
-        return "absent: chapter not built"
+    reason = absent_reason({"chapter": cell.get("chapter", model["chapter"])}, chapters)
+    if reason:
+        return reason
     if "absent" in cell:  # the chapter may rightly not write it, and says why
         return f"absent in this build: {cell['absent']}"
     return f"MISSING: {cell['key']}"  # a built chapter did not write it: the check fails

@@ -2,23 +2,10 @@
 in every round every green thread alive at once, the OS threads created (or the reason they
 stopped), and resident memory grown by a positive amount per unit."""
 import re
-from checklib import int_option  # book/tools/checklib.py
+from checklib import int_option, section_lines  # book/tools/checklib.py
 
 GREEN_ROW = re.compile(r"^ *(\d+) +(\d+) +(-?[\d.]+) +(-?[\d.]+) +(-?[\d.]+) +(-?[\d.]+)$")
 THREAD_ROW = re.compile(r"^ *(\d+) +(\d+)" + r" +(-?[\d.]+)" * 6 + r"$")
-
-
-def section(output, start):
-    """The lines after the first line starting with `start`, up to the next `==` line."""
-    lines = output.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.startswith(start)), None)
-    assert first is not None, f"missing the section {start}"
-    rest = []
-    for line in lines[first + 1:]:
-        if line.startswith("=="):
-            break
-        rest.append(line)
-    return rest
 
 
 def rounds_of(lines, row):
@@ -45,7 +32,7 @@ def check(output, args):
     m = re.search(r"unguarded stacks from the pool's arenas span (\d+) map entries", output)
     assert m and int(m.group(1)) <= demo // 256 + 2, "arena stacks used too many map entries"
 
-    g = rounds_of(section(output, f"== {greens} green threads"), GREEN_ROW)
+    g = rounds_of(section_lines(output, f"{greens} green threads"), GREEN_ROW)
     assert [r[0] for r in g] == list(range(1, rounds + 1)), \
         f"expected green-thread rounds 1..{rounds}, found {[r[0] for r in g]}"
     for r in g:
@@ -54,7 +41,7 @@ def check(output, args):
     assert re.search(r"^resident memory per green thread: median .* \(%d rounds\)$" % rounds,
                      output, re.M), "missing the green threads' summary over rounds"
 
-    t = rounds_of(section(output, f"== {threads} OS threads"), THREAD_ROW)
+    t = rounds_of(section_lines(output, f"{threads} OS threads"), THREAD_ROW)
     assert [r[0] for r in t] == list(range(1, rounds + 1)), \
         f"expected OS-thread rounds 1..{rounds}, found {[r[0] for r in t]}"
     for r in t:
@@ -75,8 +62,8 @@ def expectations(output, args):
     of the first round's (a later round is not flattered by memory the first one left behind)."""
     greens = int_option(args, "--green", 100000)
     threads = int_option(args, "--threads", 10000)
-    g = rounds_of(section(output, f"== {greens} green threads"), GREEN_ROW)
-    t = rounds_of(section(output, f"== {threads} OS threads"), THREAD_ROW)
+    g = rounds_of(section_lines(output, f"{greens} green threads"), GREEN_ROW)
+    t = rounds_of(section_lines(output, f"{threads} OS threads"), THREAD_ROW)
     out = []
     if t:
         per = [r[7] for r in t]
